@@ -66,4 +66,12 @@ void require_finite(std::string_view name, T value) {
 }
 
 }  // namespace detail
+
+// The checks are visible as detail::require from inside ito::sde and ito::diffusion too.
+namespace sde::detail {
+using namespace ito::detail;
+}
+namespace diffusion::detail {
+using namespace ito::detail;
+}
 }  // namespace ito

@@ -1,0 +1,233 @@
+#pragma once
+/// \file solve.hpp
+/// \brief solve(problem, method, options) -> solution with a summary
+/// (cf. SciML's solve(SDEProblem, EM(); dt) and ceres' Solve(options, problem, &summary)).
+///
+/// Paths are cut into blocks of `block_size`; each block is integrated by one
+/// thread from its own Brownian engine seeded from (seed, block index), and
+/// per-block moments are merged in block order. The result for a given
+/// (seed, block_size) is therefore bit-identical for any number of threads.
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "brownian.hpp"
+#include "error.hpp"
+#include "integrate.hpp"
+#include "observers.hpp"
+#include "problem.hpp"
+#include "steppers/stepper.hpp"
+#include "types.hpp"
+
+namespace ito::sde {
+
+/// What to do when a state becomes NaN or infinite.
+enum class nan_policy {
+  throw_error,  ///< throw ito::numerical_error naming step, time, path, component (default)
+  stop,         ///< stop the affected paths' block; report in summary.blow_up
+  ignore        ///< no check
+};
+
+/// Where a blow-up happened (the earliest by step, then path).
+struct blow_up_info {
+  index step = -1;       ///< the step after which the state was non-finite (1-based)
+  double time = 0;       ///< t at the end of that step
+  index path = -1;       ///< global path index
+  index component = -1;  ///< state component
+  std::string describe() const {
+    return "non-finite state after step " + std::to_string(step) + " (t = " + detail::to_text(time) +
+           ") in path " + std::to_string(path) + ", component " + std::to_string(component);
+  }
+};
+
+template <class S = double>
+struct solve_options {
+  index steps = 0;             ///< number of uniform steps on [t0, t1] (or give dt, or grid)
+  S dt = 0;                    ///< step length (used when steps == 0 and grid is empty)
+  std::vector<S> grid;         ///< explicit increasing time grid from t0 to t1 (overrides steps/dt)
+  index paths = 0;             ///< N; 0 = x0.cols() (1 for a single initial state)
+  std::uint64_t seed = 0;      ///< Brownian seed
+  unsigned threads = 0;        ///< 0 = all hardware threads
+  index block_size = 512;      ///< paths per block (part of the random stream's identity)
+  std::vector<S> save_times;   ///< times (on the grid) at which to keep snapshots and moments
+  bool keep_paths = true;      ///< keep the d x N snapshots at save_times (moments are always kept)
+  bool keep_terminal = true;   ///< keep the d x N terminal state
+  nan_policy on_nan = nan_policy::throw_error;
+  /// Optional hook called by the integrating thread at each save time and at
+  /// t1 with (first path index, t, block state). Must be thread-safe.
+  std::function<void(index, S, const ensemble<S>&)> on_save;
+};
+
+struct solve_summary {
+  index paths = 0, steps = 0, dim = 0, noise_dim = 0, blocks = 0, block_size = 0;
+  unsigned threads = 0;
+  std::uint64_t seed = 0;
+  double seconds = 0;
+  std::string method;
+  std::optional<blow_up_info> blow_up;  ///< set under nan_policy::stop
+};
+
+template <class S = double>
+struct solution {
+  ensemble<S> terminal;                  ///< d x N state at t1 (if keep_terminal)
+  std::vector<S> times;                  ///< the save times, then t1
+  std::vector<ensemble<S>> snapshots;    ///< d x N at each save time (if keep_paths)
+  std::vector<running_moments> moments;  ///< at each save time, then at t1
+  solve_summary summary;
+  /// Moments at t1.
+  const running_moments& terminal_moments() const { return moments.back(); }
+};
+
+/// Integrate `paths` copies of problem p with `method`. Throws
+/// ito::invalid_argument for bad options or an unsupported method/problem pair.
+template <class P, class Method, class Engine = boost::random::mt19937_64>
+solution<typename P::scalar_type> solve(const P& p, const Method& method,
+                                        const solve_options<typename P::scalar_type>& opt) {
+  using S = typename P::scalar_type;
+  const auto start = std::chrono::steady_clock::now();
+  p.validate();
+  Method::check(p);
+
+  // ---- grid, paths, blocks ----
+  const time_grid<S> grid = !opt.grid.empty() ? time_grid<S>::explicit_grid(opt.grid)
+                            : opt.steps > 0   ? time_grid<S>::uniform(p.t0, p.t1, opt.steps)
+                            : opt.dt != S(0)  ? time_grid<S>::with_dt(p.t0, p.t1, opt.dt)
+                                              : throw ito::invalid_argument(
+                                                  "steps = 0 and dt = 0: give steps > 0, dt > 0 or a grid");
+  if (!opt.grid.empty()) {
+    const double tol = 1e-9 * double(p.t1 - p.t0);
+    detail::require(std::abs(double(grid.t0() - p.t0)) <= tol, "grid[0]", grid.t0(), "the problem's t0");
+    detail::require(std::abs(double(grid.t1() - p.t1)) <= tol, "grid back", grid.t1(), "the problem's t1");
+  }
+  if (opt.steps < 0) detail::require(false, "steps", opt.steps, ">= 0");
+  const index n = opt.paths > 0 ? opt.paths : p.x0.cols();
+  detail::require(opt.paths >= 0, "paths", opt.paths, "> 0");
+  detail::require(n > 0, "paths", n, "> 0");
+  detail::require(p.x0.cols() == 1 || p.x0.cols() == n, "x0 columns", p.x0.cols(),
+                  "1 or paths = " + std::to_string(n));
+  detail::require(opt.block_size > 0, "block_size", opt.block_size, "> 0");
+  const index d = p.dim;
+  const index m = method_noise_dim<Method>(p);
+  const index nblocks = (n + opt.block_size - 1) / opt.block_size;
+
+  // save times -> grid indices (sorted, unique); t1 is always recorded last
+  std::vector<std::pair<index, std::size_t>> save;  // (grid index, slot)
+  for (std::size_t i = 0; i < opt.save_times.size(); ++i) {
+    const index k = grid.find(opt.save_times[i]);
+    detail::require(k >= 0, "save_times[" + std::to_string(i) + "]", opt.save_times[i],
+                    "a time on the integration grid in [t0, t1]");
+    save.emplace_back(k, i);
+  }
+  const std::size_t nsave = save.size();
+  std::vector<index> save_index(nsave + 1);
+  for (std::size_t i = 0; i < nsave; ++i) save_index[save[i].second] = save[i].first;
+  save_index[nsave] = grid.steps();
+
+  solution<S> sol;
+  sol.times.assign(opt.save_times.begin(), opt.save_times.end());
+  sol.times.push_back(grid.t1());
+  if (opt.keep_terminal) sol.terminal.resize(d, n);
+  if (opt.keep_paths) sol.snapshots.assign(nsave, ensemble<S>(d, n));
+
+  unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = unsigned(std::min<index>(threads, nblocks));
+
+  std::vector<std::vector<running_moments>> block_moments(std::size_t(nblocks),
+                                                          std::vector<running_moments>(nsave + 1));
+  std::vector<std::optional<blow_up_info>> block_blow(static_cast<std::size_t>(nblocks));
+  std::vector<std::exception_ptr> errors(threads);
+  std::atomic<index> next{0};
+
+  auto worker = [&](unsigned tid) {
+    try {
+      stepper_workspace<S> w;
+      ensemble<S> x, dW, dZ;
+      for (index b = next++; b < nblocks; b = next++) {
+        const index first = b * opt.block_size;
+        const index cols = std::min(opt.block_size, n - first);
+        x = p.x0.cols() == 1 ? ensemble<S>(p.x0.col(0).replicate(1, cols))
+                             : ensemble<S>(p.x0.middleCols(first, cols));
+        brownian_block<S, Engine> bm(opt.seed, std::uint64_t(b), m, cols);
+        auto& mom = block_moments[std::size_t(b)];
+        auto observe = [&](index k, S t, const ensemble<S>& xs) -> bool {
+          if (k > 0 && opt.on_nan != nan_policy::ignore && !std::isfinite(double(xs.sum())) &&
+              !xs.allFinite()) {
+            blow_up_info info;
+            info.step = k;
+            info.time = double(t);
+            for (index j = 0; j < xs.cols() && info.path < 0; ++j)
+              for (index i = 0; i < xs.rows(); ++i)
+                if (!std::isfinite(double(xs(i, j)))) {
+                  info.path = first + j;
+                  info.component = i;
+                  break;
+                }
+            block_blow[std::size_t(b)] = info;
+            return false;
+          }
+          for (std::size_t s = 0; s <= nsave; ++s) {
+            if (save_index[s] != k) continue;
+            mom[s] = running_moments::of(xs);
+            if (s < nsave && opt.keep_paths) sol.snapshots[s].middleCols(first, cols) = xs;
+            if (opt.on_save) opt.on_save(first, t, xs);
+          }
+          return true;
+        };
+        integrate_block(p, method, x, grid, bm, w, dW, dZ, observe);
+        if (opt.keep_terminal) sol.terminal.middleCols(first, cols) = x;
+      }
+    } catch (...) {
+      errors[tid] = std::current_exception();
+      next = nblocks;  // stop handing out blocks
+    }
+  };
+
+  if (threads <= 1) {
+    worker(0);
+  } else {
+    std::vector<std::thread> pool;
+    pool.reserve(threads);
+    for (unsigned i = 0; i < threads; ++i) pool.emplace_back(worker, i);
+    for (auto& t : pool) t.join();
+  }
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+
+  // blow-ups: the earliest (step, path) over all blocks, independent of scheduling
+  std::optional<blow_up_info> blow;
+  for (const auto& bb : block_blow)
+    if (bb && (!blow || bb->step < blow->step || (bb->step == blow->step && bb->path < blow->path)))
+      blow = bb;
+  if (blow && opt.on_nan == nan_policy::throw_error)
+    throw ito::numerical_error(std::string(Method::name) + ": " + blow->describe());
+
+  sol.moments.assign(nsave + 1, running_moments{});
+  for (const auto& bm : block_moments)
+    for (std::size_t s = 0; s <= nsave; ++s) sol.moments[s].merge(bm[s]);
+
+  auto& sum = sol.summary;
+  sum.paths = n;
+  sum.steps = grid.steps();
+  sum.dim = d;
+  sum.noise_dim = m;
+  sum.blocks = nblocks;
+  sum.block_size = opt.block_size;
+  sum.threads = threads;
+  sum.seed = opt.seed;
+  sum.method = Method::name;
+  sum.blow_up = blow;
+  sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return sol;
+}
+
+}  // namespace ito::sde
