@@ -1,0 +1,377 @@
+#pragma once
+/// \file mlp.hpp
+/// \brief A small CPU multilayer perceptron for time-dependent score models
+/// s_theta(x, t) (seed 004 section 3.2), in Eigen, with a hand-written backward
+/// pass.
+///
+/// Architecture (defaults give the reference network 2 + 32 -> 128 -> 128 -> 128 -> 2):
+///   e(t)   = [sin(2 pi w t); cos(2 pi w t)],  w ~ N(0, scale^2) fixed at init (Gaussian
+///            random Fourier features, Tancik et al. 2020; Song et al. 2021),
+///   h_0    = [x; e(t)]                        (d + 2F),
+///   h_l    = silu(W_l h_{l-1} + b_l),         l = 1..depth, silu(z) = z sigmoid(z),
+///   out    = W_o h_depth + b_o                (d).
+/// Work is done on a d x N batch (one sample per column) with matrix products;
+/// columns are split over a small persistent thread pool. For a given seed and
+/// thread count the results are bit-identical between runs (per-thread gradients
+/// are summed in thread order).
+///
+/// All trainable parameters live in one flat vector (params()), layer by layer:
+/// W_l (column-major), then b_l. The gradient (grad()) has the same layout, which
+/// is what the optimizer, the EMA and the checkpoint work on.
+///
+/// Complexity per column: about 2 (d+2F) w + 2 (depth-1) w^2 + 2 w d flops forward,
+/// twice that backward.
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <boost/random/mersenne_twister.hpp>
+#include <boost/random/normal_distribution.hpp>
+#include <boost/random/uniform_real_distribution.hpp>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <ito/diffusion/nn/thread_pool.hpp>
+#include <ito/sde/error.hpp>
+#include <ito/sde/types.hpp>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace ito::diffusion::nn {
+
+using ito::sde::index;
+
+/// Keep Eigen's large product buffers off mmap: with glibc's default threshold a
+/// 128 x 512 by 512 x 128 float product maps and unmaps its packing buffer on every
+/// call (measured 8x slower; see DESIGN.md, "Performance notes"). Called once by
+/// every mlp constructor; a no-op outside glibc.
+inline void tune_malloc_for_products() {
+#if defined(__GLIBC__)
+  static const bool done = [] {
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
+    return true;
+  }();
+  (void)done;
+#endif
+}
+
+/// Architecture of an mlp (all of it is stored in a checkpoint).
+struct mlp_config {
+  index dim = 2;                ///< d: data dimension (input x and output)
+  index width = 128;            ///< hidden width
+  index depth = 3;              ///< number of hidden layers (>= 1)
+  index frequencies = 16;       ///< F: Fourier frequencies (2F time features)
+  double fourier_scale = 4.0;   ///< standard deviation of the frequencies w
+  std::uint64_t seed = 0;       ///< seeds the frequencies and the initial weights
+
+  index input_dim() const { return dim + 2 * frequencies; }
+  index layer_in(index l) const { return l == 0 ? input_dim() : width; }
+  index layer_out(index l) const { return l == depth ? dim : width; }
+  index num_params() const {
+    index p = 0;
+    for (index l = 0; l <= depth; ++l) p += layer_out(l) * (layer_in(l) + 1);
+    return p;
+  }
+  void check() const {
+    ito::detail::require(dim >= 1, "dim", dim, "an integer >= 1");
+    ito::detail::require(width >= 1, "width", width, "an integer >= 1");
+    ito::detail::require(depth >= 1, "depth", depth, "an integer >= 1");
+    ito::detail::require(frequencies >= 0, "frequencies", frequencies, "an integer >= 0");
+    ito::detail::require(std::isfinite(fourier_scale) && fourier_scale >= 0, "fourier_scale",
+                    fourier_scale, "a finite number >= 0");
+  }
+};
+
+/// The score network. S is float by default; double is used by the gradient test.
+template <class S = float>
+class mlp {
+ public:
+  using scalar_type = S;
+  using matrix = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>;
+  using vector = Eigen::Matrix<S, Eigen::Dynamic, 1>;
+  using row_vector = Eigen::Matrix<S, 1, Eigen::Dynamic>;
+
+  /// Seeded initialisation: w ~ N(0, scale^2); each layer's weights and biases
+  /// ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (PyTorch's nn.Linear default).
+  explicit mlp(const mlp_config& cfg, unsigned threads = 1) : cfg_(cfg), pool_(std::make_unique<thread_pool>(1)) {
+    cfg_.check();
+    tune_malloc_for_products();
+    boost::random::mt19937_64 rng(cfg_.seed);
+    boost::random::normal_distribution<double> normal(0.0, 1.0);
+    freq_.resize(cfg_.frequencies);
+    for (index i = 0; i < cfg_.frequencies; ++i) freq_(i) = static_cast<S>(cfg_.fourier_scale * normal(rng));
+    theta_.resize(cfg_.num_params());
+    grad_.setZero(cfg_.num_params());
+    index off = 0;
+    for (index l = 0; l <= cfg_.depth; ++l) {
+      offsets_.push_back(off);
+      const index n = cfg_.layer_out(l) * (cfg_.layer_in(l) + 1);
+      const double bound = 1.0 / std::sqrt(static_cast<double>(cfg_.layer_in(l)));
+      boost::random::uniform_real_distribution<double> u(-bound, bound);
+      for (index i = 0; i < n; ++i) theta_(off + i) = static_cast<S>(u(rng));
+      off += n;
+    }
+    set_threads(threads);
+  }
+
+  mlp(const mlp& o) : mlp(o.cfg_, o.threads()) {
+    theta_ = o.theta_;
+    freq_ = o.freq_;
+  }
+  mlp& operator=(const mlp& o) {
+    if (this != &o) {
+      mlp tmp(o);
+      swap(tmp);
+    }
+    return *this;
+  }
+  mlp(mlp&&) noexcept = default;
+  mlp& operator=(mlp&&) noexcept = default;
+
+  const mlp_config& config() const { return cfg_; }
+  index dim() const { return cfg_.dim; }
+  index num_params() const { return theta_.size(); }
+  vector& params() { return theta_; }
+  const vector& params() const { return theta_; }
+  const vector& grad() const { return grad_; }
+  /// The fixed Fourier frequencies w (F).
+  vector& frequencies() { return freq_; }
+  const vector& frequencies() const { return freq_; }
+
+  unsigned threads() const { return pool_->size(); }
+  /// Columns are split into `k` contiguous parts, one per thread (k >= 1).
+  void set_threads(unsigned k) {
+    if (k == 0) k = 1;
+    pool_->resize(k);
+    ws_.resize(k);
+  }
+
+  /// Weight matrix W_l (out x in) and bias b_l of layer l = 0..depth (depth = output layer).
+  Eigen::Map<const matrix> weight(index l) const {
+    return {theta_.data() + offsets_[l], cfg_.layer_out(l), cfg_.layer_in(l)};
+  }
+  Eigen::Map<const vector> bias(index l) const {
+    return {theta_.data() + offsets_[l] + cfg_.layer_out(l) * cfg_.layer_in(l), cfg_.layer_out(l)};
+  }
+
+  // ---- inference --------------------------------------------------------------
+
+  /// out (d x N) = net(X, t) for one time t shared by every column.
+  void operator()(const Eigen::Ref<const matrix>& X, S t, matrix& out) {
+    tconst_.setConstant(X.cols(), t);
+    (*this)(X, tconst_, out);
+  }
+
+  /// out (d x N) = net(X, t_j) column by column. Stores nothing for backward;
+  /// each thread works through its columns in cache-sized blocks.
+  void operator()(const Eigen::Ref<const matrix>& X, const Eigen::Ref<const row_vector>& t, matrix& out) {
+    check_input(X, t);
+    out.resize(cfg_.dim, X.cols());
+    const index N = X.cols();
+    const unsigned K = threads();
+    pool_->run([&](unsigned k) {
+      const auto [c0, c1] = split(N, K, k);
+      workspace& w = ws_[k];
+      for (index b = c0; b < c1; b += infer_block) {
+        const index n = std::min(infer_block, c1 - b);
+        run_forward(X.middleCols(b, n), t.segment(b, n), w, infer_block);
+        out.middleCols(b, n) = w.out.leftCols(n);
+      }
+    });
+  }
+
+  // ---- training ---------------------------------------------------------------
+
+  /// Forward pass that keeps the activations for backward(): out = net(X, t).
+  void forward(const Eigen::Ref<const matrix>& X, const Eigen::Ref<const row_vector>& t, matrix& out) {
+    check_input(X, t);
+    const index N = X.cols();
+    const unsigned K = threads();
+    out.resize(cfg_.dim, N);
+    trained_cols_ = N;
+    pool_->run([&](unsigned k) {
+      const auto [c0, c1] = split(N, K, k);
+      workspace& w = ws_[k];
+      run_forward(X.middleCols(c0, c1 - c0), t.segment(c0, c1 - c0), w, c1 - c0);
+      out.middleCols(c0, c1 - c0) = w.out.leftCols(c1 - c0);
+    });
+  }
+
+  /// Given dL/d out (d x N) for the last forward(), set grad() = dL/d params().
+  void backward(const Eigen::Ref<const matrix>& dout) {
+    ito::detail::require(dout.rows() == cfg_.dim && dout.cols() == trained_cols_, "dout.cols()", dout.cols(),
+                    "the shape of the last forward() output");
+    const index N = dout.cols();
+    const unsigned K = threads();
+    pool_->run([&](unsigned k) {
+      const auto [c0, c1] = split(N, K, k);
+      run_backward(dout.middleCols(c0, c1 - c0), ws_[k], k == 0 ? grad_ : ws_[k].grad);
+    });
+    for (unsigned k = 1; k < K; ++k) grad_ += ws_[k].grad;  // fixed order: deterministic
+  }
+
+  /// Exact divergence of the output with respect to x, div_j = sum_i d out_i / d x_i
+  /// at column j (forward-mode: one tangent pass per input dimension). Used for the
+  /// probability-flow likelihood (d small).
+  void divergence(const Eigen::Ref<const matrix>& X, S t, row_vector& div) {
+    tconst_.setConstant(X.cols(), t);
+    check_input(X, tconst_);
+    const index N = X.cols();
+    const unsigned K = threads();
+    div.resize(N);
+    pool_->run([&](unsigned k) {
+      const auto [c0, c1] = split(N, K, k);
+      workspace& w = ws_[k];
+      for (index b = c0; b < c1; b += infer_block) {
+        const index n = std::min(infer_block, c1 - b);
+        run_forward(X.middleCols(b, n), tconst_.segment(b, n), w, infer_block);
+        run_divergence(w, n, div.segment(b, n));
+      }
+    });
+  }
+
+  void swap(mlp& o) noexcept {
+    std::swap(cfg_, o.cfg_);
+    theta_.swap(o.theta_);
+    grad_.swap(o.grad_);
+    freq_.swap(o.freq_);
+    std::swap(offsets_, o.offsets_);
+    std::swap(pool_, o.pool_);
+    std::swap(ws_, o.ws_);
+    tconst_.swap(o.tconst_);
+    std::swap(trained_cols_, o.trained_cols_);
+  }
+
+ private:
+  static constexpr index infer_block = 256;
+
+  struct workspace {
+    std::vector<matrix> A;   // A[0] = input (d+2F), A[l+1] = silu(Z[l])
+    std::vector<matrix> Z;   // pre-activations of hidden layer l
+    std::vector<matrix> Sg;  // sigmoid(Z[l])
+    matrix out, dA, dZ, T, T2;
+    row_vector arg;
+    vector grad;
+    index cap = -1;
+  };
+
+  static std::pair<index, index> split(index N, unsigned K, unsigned k) {
+    return {N * static_cast<index>(k) / static_cast<index>(K), N * static_cast<index>(k + 1) / static_cast<index>(K)};
+  }
+
+  void check_input(const Eigen::Ref<const matrix>& X, const Eigen::Ref<const row_vector>& t) const {
+    ito::detail::require(X.rows() == cfg_.dim, "X.rows()", X.rows(), "the network dimension " + std::to_string(cfg_.dim));
+    ito::detail::require(t.size() == X.cols(), "t.size()", t.size(), "one time per column of X");
+  }
+
+  void reserve(workspace& w, index cap) {
+    if (w.cap == cap) return;
+    const index L = cfg_.depth;
+    w.A.resize(L + 1);
+    w.Z.resize(L);
+    w.Sg.resize(L);
+    w.A[0].resize(cfg_.input_dim(), cap);
+    for (index l = 0; l < L; ++l) {
+      w.Z[l].resize(cfg_.width, cap);
+      w.Sg[l].resize(cfg_.width, cap);
+      w.A[l + 1].resize(cfg_.width, cap);
+    }
+    w.out.resize(cfg_.dim, cap);
+    w.dA.resize(cfg_.width, cap);
+    w.dZ.resize(cfg_.width, cap);
+    w.T.resize(cfg_.width, cap);
+    w.T2.resize(cfg_.width, cap);
+    w.arg.resize(cap);
+    w.grad.resize(cfg_.num_params());
+    w.cap = cap;
+  }
+
+  /// Forward on n columns into w (capacity cap >= n); result in w.out.leftCols(n).
+  template <class XB, class TB>
+  void run_forward(const XB& X, const TB& t, workspace& w, index cap) {
+    reserve(w, cap);
+    const index n = X.cols();
+    const index d = cfg_.dim, F = cfg_.frequencies;
+    constexpr S two_pi = static_cast<S>(6.283185307179586476925286766559);
+    auto A0 = w.A[0].leftCols(n);
+    A0.topRows(d) = X;
+    for (index f = 0; f < F; ++f) {
+      w.arg.head(n) = (two_pi * freq_(f)) * t;
+      A0.row(d + f) = w.arg.head(n).array().sin();
+      A0.row(d + F + f) = w.arg.head(n).array().cos();
+    }
+    for (index l = 0; l < cfg_.depth; ++l) {
+      auto Z = w.Z[l].leftCols(n);
+      Z.noalias() = weight(l) * w.A[l].leftCols(n);
+      Z.colwise() += bias(l);
+      auto Sg = w.Sg[l].leftCols(n);
+      Sg = (S(1) + (-Z.array()).exp()).inverse();
+      w.A[l + 1].leftCols(n) = Z.array() * Sg.array();
+    }
+    auto out = w.out.leftCols(n);
+    out.noalias() = weight(cfg_.depth) * w.A[cfg_.depth].leftCols(n);
+    out.colwise() += bias(cfg_.depth);
+  }
+
+  template <class DB>
+  void run_backward(const DB& dout, workspace& w, vector& g) {
+    const index n = dout.cols();
+    const index L = cfg_.depth;
+    g.resize(cfg_.num_params());
+    auto gW = [&](index l) {
+      return Eigen::Map<matrix>(g.data() + offsets_[l], cfg_.layer_out(l), cfg_.layer_in(l));
+    };
+    auto gb = [&](index l) {
+      return Eigen::Map<vector>(g.data() + offsets_[l] + cfg_.layer_out(l) * cfg_.layer_in(l), cfg_.layer_out(l));
+    };
+    gW(L).noalias() = dout * w.A[L].leftCols(n).transpose();
+    gb(L) = dout.rowwise().sum();
+    auto dA = w.dA.leftCols(n);
+    dA.noalias() = weight(L).transpose() * dout;
+    for (index l = L - 1; l >= 0; --l) {
+      auto dZ = w.dZ.leftCols(n);
+      const auto s = w.Sg[l].leftCols(n).array();
+      const auto z = w.Z[l].leftCols(n).array();
+      // silu'(z) = s (1 + z (1 - s))
+      dZ = dA.array() * s * (S(1) + z * (S(1) - s));
+      gW(l).noalias() = dZ * w.A[l].leftCols(n).transpose();
+      gb(l) = dZ.rowwise().sum();
+      if (l > 0) dA.noalias() = weight(l).transpose() * dZ;
+    }
+  }
+
+  template <class DivB>
+  void run_divergence(workspace& w, index n, DivB div) {
+    const index L = cfg_.depth;
+    div.setZero();
+    for (index j = 0; j < cfg_.dim; ++j) {
+      // tangent of layer-0 pre-activation along e_j is the column W_0(:, j)
+      auto T = w.T.leftCols(n);
+      auto T2 = w.T2.leftCols(n);
+      const auto deriv = [&](index l) {
+        const auto s = w.Sg[l].leftCols(n).array();
+        return s * (S(1) + w.Z[l].leftCols(n).array() * (S(1) - s));
+      };
+      T = deriv(0).colwise() * weight(0).col(j).array();
+      for (index l = 1; l < L; ++l) {
+        T2.noalias() = weight(l) * T;
+        T = deriv(l) * T2.array();
+      }
+      div += weight(L).row(j) * T;
+    }
+  }
+
+  mlp_config cfg_;
+  vector theta_, grad_, freq_;
+  std::vector<index> offsets_;
+  std::unique_ptr<thread_pool> pool_;
+  std::vector<workspace> ws_;
+  row_vector tconst_;
+  index trained_cols_ = 0;
+};
+
+}  // namespace ito::diffusion::nn

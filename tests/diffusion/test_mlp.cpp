@@ -1,0 +1,177 @@
+// The score network: shapes, hand-written gradients against central finite
+// differences (double precision), exact divergence, determinism and threading.
+#include <doctest/doctest.h>
+
+#include <boost/random/mersenne_twister.hpp>
+#include <boost/random/normal_distribution.hpp>
+#include <boost/random/uniform_real_distribution.hpp>
+#include <ito/diffusion/nn/mlp.hpp>
+
+using namespace ito::diffusion::nn;
+using dmlp = mlp<double>;
+
+namespace {
+
+template <class S>
+Eigen::Matrix<S, -1, -1> randn(Eigen::Index r, Eigen::Index c, std::uint64_t seed) {
+  boost::random::mt19937_64 rng(seed);
+  boost::random::normal_distribution<double> n;
+  Eigen::Matrix<S, -1, -1> m(r, c);
+  for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = static_cast<S>(n(rng));
+  return m;
+}
+
+template <class S>
+Eigen::Matrix<S, 1, -1> times(Eigen::Index n, std::uint64_t seed) {
+  boost::random::mt19937_64 rng(seed);
+  boost::random::uniform_real_distribution<double> u(0.01, 1.0);
+  Eigen::Matrix<S, 1, -1> t(n);
+  for (auto& v : t) v = static_cast<S>(u(rng));
+  return t;
+}
+
+// L(theta) = sum(out .* R): dL/dout = R.
+double loss(dmlp& net, const dmlp::matrix& X, const dmlp::row_vector& t, const dmlp::matrix& R) {
+  dmlp::matrix out;
+  net(X, t, out);
+  return (out.array() * R.array()).sum();
+}
+
+}  // namespace
+
+TEST_CASE("mlp: config, parameter count and forward shapes") {
+  mlp_config c;  // the reference network 2 + 32 -> 128 -> 128 -> 128 -> 2
+  CHECK(c.input_dim() == 34);
+  CHECK(c.num_params() == 128 * 35 + 2 * 128 * 129 + 2 * 129);
+  mlp<float> net(c);
+  CHECK(net.num_params() == c.num_params());
+  CHECK(net.frequencies().size() == 16);
+  mlp<float>::matrix X = randn<float>(2, 37, 1), out;
+  net(X, 0.5f, out);
+  CHECK(out.rows() == 2);
+  CHECK(out.cols() == 37);
+  CHECK(out.allFinite());
+  CHECK_THROWS_AS(net(randn<float>(3, 5, 1), 0.5f, out), ito::invalid_argument);
+  mlp_config bad;
+  bad.depth = 0;
+  CHECK_THROWS_AS(mlp<float>{bad}, ito::invalid_argument);
+}
+
+TEST_CASE("mlp: every gradient matches central finite differences (double)") {
+  mlp_config c;
+  c.dim = 3;
+  c.width = 7;
+  c.depth = 3;
+  c.frequencies = 4;
+  c.fourier_scale = 2.0;
+  c.seed = 11;
+  for (unsigned threads : {1u, 2u}) {
+    dmlp net(c, threads);
+    const auto X = randn<double>(3, 9, 2);
+    const auto t = times<double>(9, 3);
+    const auto R = randn<double>(3, 9, 4);
+    dmlp::matrix out;
+    net.forward(X, t, out);
+    net.backward(R);
+    const dmlp::vector g = net.grad();
+    const double h = 1e-6;
+    double worst = 0;
+    for (Eigen::Index i = 0; i < net.num_params(); ++i) {
+      const double keep = net.params()(i);
+      net.params()(i) = keep + h;
+      const double lp = loss(net, X, t, R);
+      net.params()(i) = keep - h;
+      const double lm = loss(net, X, t, R);
+      net.params()(i) = keep;
+      const double fd = (lp - lm) / (2 * h);
+      const double rel = std::abs(fd - g(i)) / std::max({std::abs(fd), std::abs(g(i)), 1e-3});
+      worst = std::max(worst, rel);
+    }
+    CAPTURE(threads);
+    CHECK(worst < 1e-6);
+  }
+}
+
+TEST_CASE("mlp: gradient of the reference architecture on sampled parameters") {
+  mlp_config c;
+  c.seed = 5;
+  dmlp net(c, 2);
+  const auto X = randn<double>(2, 6, 7);
+  const auto t = times<double>(6, 8);
+  const auto R = randn<double>(2, 6, 9);
+  dmlp::matrix out;
+  net.forward(X, t, out);
+  net.backward(R);
+  const dmlp::vector g = net.grad();
+  double worst = 0;
+  for (Eigen::Index i = 0; i < net.num_params(); i += 97) {  // every layer is visited
+    const double keep = net.params()(i), h = 1e-6;
+    net.params()(i) = keep + h;
+    const double lp = loss(net, X, t, R);
+    net.params()(i) = keep - h;
+    const double lm = loss(net, X, t, R);
+    net.params()(i) = keep;
+    const double fd = (lp - lm) / (2 * h);
+    worst = std::max(worst, std::abs(fd - g(i)) / std::max({std::abs(fd), std::abs(g(i)), 1e-3}));
+  }
+  CHECK(worst < 1e-6);
+}
+
+TEST_CASE("mlp: exact divergence matches finite differences of the output") {
+  mlp_config c;
+  c.dim = 3;
+  c.width = 16;
+  c.depth = 2;
+  c.frequencies = 4;
+  c.seed = 3;
+  dmlp net(c, 2);
+  const auto X = randn<double>(3, 300, 4);  // more than one inference block per thread
+  const double t = 0.3;
+  dmlp::row_vector div;
+  net.divergence(X, t, div);
+  REQUIRE(div.size() == 300);
+  dmlp::matrix op, om;
+  dmlp::row_vector fd = dmlp::row_vector::Zero(300);
+  const double h = 1e-5;
+  for (int j = 0; j < 3; ++j) {
+    dmlp::matrix Xp = X, Xm = X;
+    Xp.row(j).array() += h;
+    Xm.row(j).array() -= h;
+    net(Xp, t, op);
+    net(Xm, t, om);
+    fd += (op.row(j) - om.row(j)) / (2 * h);
+  }
+  CHECK((div - fd).cwiseAbs().maxCoeff() < 1e-7 * std::max(1.0, fd.cwiseAbs().maxCoeff()));
+}
+
+TEST_CASE("mlp: same seed and thread count give identical bits; 1 vs 2 threads agree to rounding") {
+  mlp_config c;
+  c.seed = 42;
+  const auto X = randn<float>(2, 512, 1);
+  const auto t = times<float>(512, 2);
+  const auto R = randn<float>(2, 512, 3);
+  auto run = [&](unsigned k) {
+    mlp<float> net(c, k);
+    mlp<float>::matrix out;
+    net.forward(X, t, out);
+    net.backward(R);
+    return std::make_pair(out, mlp<float>::vector(net.grad()));
+  };
+  const auto a = run(2), b = run(2), one = run(1);
+  CHECK(a.first == b.first);
+  CHECK(a.second == b.second);
+  CHECK((a.first - one.first).norm() <= 1e-5f * one.first.norm());
+  CHECK((a.second - one.second).norm() <= 1e-5f * one.second.norm());
+  // the inference path (blocked, no caches) equals the training forward
+  mlp<float> net(c, 2);
+  mlp<float>::matrix o1, o2;
+  net(X, t, o1);
+  net.forward(X, t, o2);
+  CHECK((o1 - o2).norm() <= 1e-6f * o2.norm());
+  // different seeds give different networks
+  mlp_config c2 = c;
+  c2.seed = 43;
+  mlp<float> other(c2);
+  CHECK(other.params() != net.params());
+  CHECK(other.frequencies() != net.frequencies());
+}
