@@ -12,3 +12,5 @@
 #include "sde/steppers/milstein.hpp"
 #include "sde/steppers/sra1.hpp"
 #include "sde/types.hpp"
+#include "sde/convergence.hpp"
+#include "sde/problems.hpp"

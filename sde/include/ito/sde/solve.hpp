@@ -63,6 +63,12 @@ struct solve_options {
   bool keep_paths = true;      ///< keep the d x N snapshots at save_times (moments are always kept)
   bool keep_terminal = true;   ///< keep the d x N terminal state
   nan_policy on_nan = nan_policy::throw_error;
+  /// Integrate only blocks [block_begin, block_end) (block_end < 0: to the
+  /// last block). terminal/snapshots then hold just those blocks' paths, in
+  /// order. Used to split one ensemble across processes (MPI) with results
+  /// bit-identical to a single run.
+  index block_begin = 0;
+  index block_end = -1;
   /// Optional hook called by the integrating thread at each save time and at
   /// t1 with (first path index, t, block state). Must be thread-safe.
   std::function<void(index, S, const ensemble<S>&)> on_save;
@@ -70,6 +76,7 @@ struct solve_options {
 
 struct solve_summary {
   index paths = 0, steps = 0, dim = 0, noise_dim = 0, blocks = 0, block_size = 0;
+  index block_begin = 0, block_end = 0;  ///< the blocks this call integrated
   unsigned threads = 0;
   std::uint64_t seed = 0;
   double seconds = 0;
@@ -83,6 +90,8 @@ struct solution {
   std::vector<S> times;                  ///< the save times, then t1
   std::vector<ensemble<S>> snapshots;    ///< d x N at each save time (if keep_paths)
   std::vector<running_moments> moments;  ///< at each save time, then at t1
+  /// Per-block moments [block - block_begin][slot], for exact merging across processes.
+  std::vector<std::vector<running_moments>> block_moments;
   solve_summary summary;
   /// Moments at t1.
   const running_moments& terminal_moments() const { return moments.back(); }
@@ -118,7 +127,16 @@ solution<typename P::scalar_type> solve(const P& p, const Method& method,
   detail::require(opt.block_size > 0, "block_size", opt.block_size, "> 0");
   const index d = p.dim;
   const index m = method_noise_dim<Method>(p);
-  const index nblocks = (n + opt.block_size - 1) / opt.block_size;
+  const index total_blocks = (n + opt.block_size - 1) / opt.block_size;
+  const index b0 = opt.block_begin;
+  const index b1 = opt.block_end < 0 ? total_blocks : opt.block_end;
+  detail::require(b0 >= 0 && b0 <= total_blocks, "block_begin", b0,
+                  "in [0, " + std::to_string(total_blocks) + "]");
+  detail::require(b1 >= b0 && b1 <= total_blocks, "block_end", b1,
+                  "in [block_begin, " + std::to_string(total_blocks) + "]");
+  const index nblocks = b1 - b0;
+  const index path0 = b0 * opt.block_size;                                 // first local path
+  const index nlocal = std::min(n, b1 * opt.block_size) - std::min(n, path0);  // local paths
 
   // save times -> grid indices (sorted, unique); t1 is always recorded last
   std::vector<std::pair<index, std::size_t>> save;  // (grid index, slot)
@@ -136,11 +154,11 @@ solution<typename P::scalar_type> solve(const P& p, const Method& method,
   solution<S> sol;
   sol.times.assign(opt.save_times.begin(), opt.save_times.end());
   sol.times.push_back(grid.t1());
-  if (opt.keep_terminal) sol.terminal.resize(d, n);
-  if (opt.keep_paths) sol.snapshots.assign(nsave, ensemble<S>(d, n));
+  if (opt.keep_terminal) sol.terminal.resize(d, nlocal);
+  if (opt.keep_paths) sol.snapshots.assign(nsave, ensemble<S>(d, nlocal));
 
   unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = unsigned(std::min<index>(threads, nblocks));
+  threads = unsigned(std::max<index>(1, std::min<index>(threads, nblocks)));
 
   std::vector<std::vector<running_moments>> block_moments(std::size_t(nblocks),
                                                           std::vector<running_moments>(nsave + 1));
@@ -152,13 +170,15 @@ solution<typename P::scalar_type> solve(const P& p, const Method& method,
     try {
       stepper_workspace<S> w;
       ensemble<S> x, dW, dZ;
-      for (index b = next++; b < nblocks; b = next++) {
-        const index first = b * opt.block_size;
+      for (index lb = next++; lb < nblocks; lb = next++) {
+        const index b = b0 + lb;                  // global block index: seeds the stream
+        const index first = b * opt.block_size;   // global index of the block's first path
+        const index local = first - path0;        // its column in terminal/snapshots
         const index cols = std::min(opt.block_size, n - first);
         x = p.x0.cols() == 1 ? ensemble<S>(p.x0.col(0).replicate(1, cols))
                              : ensemble<S>(p.x0.middleCols(first, cols));
         brownian_block<S, Engine> bm(opt.seed, std::uint64_t(b), m, cols);
-        auto& mom = block_moments[std::size_t(b)];
+        auto& mom = block_moments[std::size_t(lb)];
         auto observe = [&](index k, S t, const ensemble<S>& xs) -> bool {
           if (k > 0 && opt.on_nan != nan_policy::ignore && !std::isfinite(double(xs.sum())) &&
               !xs.allFinite()) {
@@ -172,19 +192,19 @@ solution<typename P::scalar_type> solve(const P& p, const Method& method,
                   info.component = i;
                   break;
                 }
-            block_blow[std::size_t(b)] = info;
+            block_blow[std::size_t(lb)] = info;
             return false;
           }
           for (std::size_t s = 0; s <= nsave; ++s) {
             if (save_index[s] != k) continue;
             mom[s] = running_moments::of(xs);
-            if (s < nsave && opt.keep_paths) sol.snapshots[s].middleCols(first, cols) = xs;
+            if (s < nsave && opt.keep_paths) sol.snapshots[s].middleCols(local, cols) = xs;
             if (opt.on_save) opt.on_save(first, t, xs);
           }
           return true;
         };
         integrate_block(p, method, x, grid, bm, w, dW, dZ, observe);
-        if (opt.keep_terminal) sol.terminal.middleCols(first, cols) = x;
+        if (opt.keep_terminal) sol.terminal.middleCols(local, cols) = x;
       }
     } catch (...) {
       errors[tid] = std::current_exception();
@@ -214,13 +234,16 @@ solution<typename P::scalar_type> solve(const P& p, const Method& method,
   sol.moments.assign(nsave + 1, running_moments{});
   for (const auto& bm : block_moments)
     for (std::size_t s = 0; s <= nsave; ++s) sol.moments[s].merge(bm[s]);
+  sol.block_moments = std::move(block_moments);
 
   auto& sum = sol.summary;
   sum.paths = n;
   sum.steps = grid.steps();
   sum.dim = d;
   sum.noise_dim = m;
-  sum.blocks = nblocks;
+  sum.blocks = total_blocks;
+  sum.block_begin = b0;
+  sum.block_end = b1;
   sum.block_size = opt.block_size;
   sum.threads = threads;
   sum.seed = opt.seed;

@@ -80,7 +80,7 @@ void add_noise(const P& p, ensemble<S>& x, const ensemble<S>& gx, const matrix<S
   } else if constexpr (P::noise == noise_kind::diagonal) {
     x.array() += scale * gx.array() * dW.array();
   } else if constexpr (P::noise == noise_kind::scalar) {
-    x.array() += scale * gx.array().rowwise() * dW.row(0).array();
+    x.array() += scale * (gx.array().rowwise() * dW.row(0).array());
   } else {
     const index d = p.dim, m = p.noise_dim;
     for (index j = 0; j < x.cols(); ++j) {
