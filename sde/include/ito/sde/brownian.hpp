@@ -42,14 +42,24 @@ constexpr std::uint64_t block_seed(std::uint64_t seed, std::uint64_t block,
   return splitmix64(splitmix64(splitmix64(seed) ^ block) + stream);
 }
 
+namespace detail {
+/// out_i = scale * xi_i, xi_i the standard normals fill_normal draws: the
+/// same numbers as fill_normal followed by `out *= scale` (one rounding per
+/// product), without the second pass over `out`.
+template <class S, class Engine>
+void fill_scaled_normal(Engine& engine, ensemble<S>& out, S scale) {
+  boost::random::normal_distribution<S> normal;
+  S* p = out.data();
+  const index n = out.size();
+  for (index i = 0; i < n; ++i) p[i] = scale * normal(engine);
+}
+}  // namespace detail
+
 /// Fill `out` with independent standard normals from `engine` (Boost's
 /// ziggurat normal_distribution), column by column.
 template <class S, class Engine>
 void fill_normal(Engine& engine, ensemble<S>& out) {
-  boost::random::normal_distribution<S> normal;
-  S* p = out.data();
-  const index n = out.size();
-  for (index i = 0; i < n; ++i) p[i] = normal(engine);
+  detail::fill_scaled_normal(engine, out, S(1));  // x * 1 == x exactly
 }
 
 /// Brownian increments for one block of B paths driven by m Wiener processes.
@@ -78,8 +88,8 @@ class brownian_block {
 
   /// dW over a step of length h: m x B, N(0, h).
   void increment(S h, ensemble<S>& dW) {
-    normals(dW);
-    dW *= std::sqrt(h);
+    dW.resize(m_, b_);
+    detail::fill_scaled_normal(w_, dW, S(std::sqrt(h)));  // = normals(dW); dW *= sqrt(h)
   }
 
   /// dW and dZ = I_(1,0) over a step of length h.
