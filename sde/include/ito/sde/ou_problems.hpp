@@ -50,7 +50,7 @@ using ou_problem = problem<S, noise_kind::additive, ou_drift<Model>, ou_diffusio
 
 /// dX = kappa (theta - X) dt + sigma dW on [t0, t1]; x0 is d x 1 or d x N (d independent components).
 template <class S = double>
-ou_problem<S, scalar_ou> make_ou_problem(const scalar_ou& m, const ensemble<S>& x0, S t0, S t1) {
+ou_problem<S, scalar_ou> make_ou_problem(const scalar_ou& m, const std::type_identity_t<ensemble<S>>& x0, S t0, S t1) {
   m.validate();
   return make_additive_problem<S>(ou_drift<scalar_ou>{m}, ou_diffusion<scalar_ou>{m, x0.rows()}, x0, t0, t1,
                                   x0.rows());
@@ -59,14 +59,14 @@ ou_problem<S, scalar_ou> make_ou_problem(const scalar_ou& m, const ensemble<S>& 
 /// Seed 000's dX = g^2/(2 sigma^2)(mu - X) dt + g dB, d independent components.
 template <class S = double, class Schedule>
 ou_problem<S, time_varying_ou<Schedule>> make_ou_problem(const time_varying_ou<Schedule>& m,
-                                                         const ensemble<S>& x0, S t0, S t1) {
+                                                         const std::type_identity_t<ensemble<S>>& x0, S t0, S t1) {
   using M = time_varying_ou<Schedule>;
   return make_additive_problem<S>(ou_drift<M>{m}, ou_diffusion<M>{m, x0.rows()}, x0, t0, t1, x0.rows());
 }
 
 /// dX = Theta (mu - X) dt + B dW; x0 is d x 1 or d x N.
 template <class S = double>
-ou_problem<S, multivariate_ou> make_ou_problem(const multivariate_ou& m, const ensemble<S>& x0, S t0, S t1) {
+ou_problem<S, multivariate_ou> make_ou_problem(const multivariate_ou& m, const std::type_identity_t<ensemble<S>>& x0, S t0, S t1) {
   m.validate();
   detail::require(x0.rows() == m.dim(), "x0 rows", x0.rows(), "d = " + std::to_string(m.dim()));
   return make_additive_problem<S>(ou_drift<multivariate_ou>{m}, ou_diffusion<multivariate_ou>{m, m.dim()}, x0,
