@@ -1,0 +1,303 @@
+#pragma once
+/// \file checkpoint.hpp
+/// \brief A versioned binary checkpoint of a score model and its training state.
+///
+/// Layout (little-endian, as written by this machine):
+///   header  : magic "ITOCKPT\x1a" (8 bytes), u32 format version, u64 payload size,
+///             u32 CRC-32 of the payload (boost::crc_32_type)
+///   payload : architecture (dim, width, depth, frequencies, Fourier scale, seed),
+///             forward SDE (name + parameters), parametrization and loss weighting,
+///             training settings (batch, seed, validation fraction, lr, EMA decay, clip,
+///             warm-up), step count, RNG state (text), Fourier frequencies, weights,
+///             EMA weights, Adam first and second moments.
+/// Numbers are stored as f64 (exact for float and double networks), so a resumed run
+/// continues bit for bit. save_checkpoint writes `path.tmp`, flushes, fsyncs and
+/// renames it over `path`: an interrupted save leaves the previous file intact.
+/// load_checkpoint throws ito::format_error naming the file and what is wrong:
+/// truncated, not a checkpoint, wrong version, corrupted (checksum), inconsistent sizes;
+/// check_checkpoint_dim() reports a dimension mismatch with the data.
+
+#include <boost/crc.hpp>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include <ito/diffusion/nn/mlp.hpp>
+#include <ito/sde/error.hpp>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <fcntl.h>
+#include <unistd.h>
+#endif
+
+namespace ito::diffusion {
+
+/// Everything a checkpoint holds (plain data; train.hpp converts to and from a trainer).
+struct checkpoint {
+  static constexpr std::uint32_t format_version = 1;
+
+  nn::mlp_config arch;
+  std::string sde_name;              ///< "vp", "subvp", "ve", "ou"
+  std::vector<double> sde_params;    ///< the forward SDE's parameters, in its own order
+  std::string prediction = "eps";    ///< "eps", "score", "x0"
+  std::string weighting = "simple";  ///< "simple", "likelihood"
+  // training settings (so that --resume continues the same run)
+  std::int64_t batch = 512;
+  std::uint64_t seed = 0;
+  double val_fraction = 0.1;
+  double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, adam_eps = 1e-8, clip_norm = 1.0;
+  std::int64_t warmup = 100;
+  double ema_decay = 0.999;
+  // state
+  std::int64_t step = 0;
+  std::string rng_state;
+  std::vector<double> frequencies, params, ema, adam_m, adam_v;
+};
+
+}  // namespace ito::diffusion
+
+// Internals live in ito::detail (not ito::diffusion::detail) so that unqualified
+// `detail::require` in ito::diffusion keeps finding the core's helpers.
+namespace ito::detail {
+
+class ckpt_writer {
+ public:
+  template <class T>
+  void pod(T v) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    const auto* p = reinterpret_cast<const char*>(&v);
+    buf_.insert(buf_.end(), p, p + sizeof(T));
+  }
+  void str(const std::string& s) {
+    pod<std::uint64_t>(s.size());
+    buf_.insert(buf_.end(), s.begin(), s.end());
+  }
+  void vec(const std::vector<double>& v) {
+    pod<std::uint64_t>(v.size());
+    for (double x : v) pod(x);
+  }
+  const std::string& bytes() const { return buf_; }
+
+ private:
+  std::string buf_;
+};
+
+class ckpt_reader {
+ public:
+  ckpt_reader(const std::string& file, const char* data, std::size_t size) : file_(file), p_(data), end_(data + size) {}
+  template <class T>
+  T pod(const char* what) {
+    need(sizeof(T), what);
+    T v;
+    std::memcpy(&v, p_, sizeof(T));
+    p_ += sizeof(T);
+    return v;
+  }
+  std::string str(const char* what) {
+    const auto n = pod<std::uint64_t>(what);
+    need(n, what);
+    std::string s(p_, p_ + n);
+    p_ += n;
+    return s;
+  }
+  std::vector<double> vec(const char* what) {
+    const auto n = pod<std::uint64_t>(what);
+    need(n * sizeof(double), what);
+    std::vector<double> v(n);
+    if (n) std::memcpy(v.data(), p_, n * sizeof(double));
+    p_ += n * sizeof(double);
+    return v;
+  }
+  std::size_t left() const { return static_cast<std::size_t>(end_ - p_); }
+
+ private:
+  void need(std::uint64_t n, const char* what) const {
+    if (n > left())
+      throw ito::format_error(file_ + ": inconsistent checkpoint: field '" + what + "' needs " + std::to_string(n) +
+                              " bytes but only " + std::to_string(left()) + " remain");
+  }
+  std::string file_;
+  const char* p_;
+  const char* end_;
+};
+
+inline constexpr char ckpt_magic[8] = {'I', 'T', 'O', 'C', 'K', 'P', 'T', '\x1a'};
+inline constexpr std::size_t ckpt_header_size = 8 + 4 + 8 + 4;
+
+inline std::uint32_t ckpt_crc32(const std::string& bytes) {
+  boost::crc_32_type crc;
+  crc.process_bytes(bytes.data(), bytes.size());
+  return crc.checksum();
+}
+
+/// Write `bytes` to path atomically: path.tmp, flush, fsync, rename.
+inline void write_file_durably(const std::filesystem::path& path, const std::string& bytes) {
+  const std::filesystem::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw ito::io_error("cannot open '" + tmp.string() + "' for writing");
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) throw ito::io_error("cannot write '" + tmp.string() + "' (disk full?)");
+  }
+#if defined(__unix__) || defined(__APPLE__)
+  if (int fd = ::open(tmp.c_str(), O_RDONLY); fd >= 0) {
+    (void)::fsync(fd);
+    ::close(fd);
+  }
+#endif
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw ito::io_error("cannot rename '" + tmp.string() + "' to '" + path.string() + "': " + ec.message());
+}
+
+}  // namespace ito::detail
+
+namespace ito::diffusion {
+
+/// Serialise a checkpoint (header + payload) to bytes.
+inline std::string checkpoint_bytes(const checkpoint& c) {
+  ito::detail::ckpt_writer w;
+  w.pod<std::int64_t>(c.arch.dim);
+  w.pod<std::int64_t>(c.arch.width);
+  w.pod<std::int64_t>(c.arch.depth);
+  w.pod<std::int64_t>(c.arch.frequencies);
+  w.pod<double>(c.arch.fourier_scale);
+  w.pod<std::uint64_t>(c.arch.seed);
+  w.str(c.sde_name);
+  w.vec(c.sde_params);
+  w.str(c.prediction);
+  w.str(c.weighting);
+  w.pod(c.batch);
+  w.pod(c.seed);
+  w.pod(c.val_fraction);
+  w.pod(c.lr);
+  w.pod(c.beta1);
+  w.pod(c.beta2);
+  w.pod(c.adam_eps);
+  w.pod(c.clip_norm);
+  w.pod(c.warmup);
+  w.pod(c.ema_decay);
+  w.pod(c.step);
+  w.str(c.rng_state);
+  w.vec(c.frequencies);
+  w.vec(c.params);
+  w.vec(c.ema);
+  w.vec(c.adam_m);
+  w.vec(c.adam_v);
+  const std::string& payload = w.bytes();
+  std::string out(ito::detail::ckpt_magic, 8);
+  ito::detail::ckpt_writer h;
+  h.pod<std::uint32_t>(checkpoint::format_version);
+  h.pod<std::uint64_t>(payload.size());
+  h.pod<std::uint32_t>(ito::detail::ckpt_crc32(payload));
+  out += h.bytes();
+  out += payload;
+  return out;
+}
+
+/// Parse bytes read from `file` (the name is used in messages).
+inline checkpoint parse_checkpoint(const std::string& bytes, const std::string& file) {
+  if (bytes.size() < ito::detail::ckpt_header_size) {
+    if (bytes.size() >= 8 && std::memcmp(bytes.data(), ito::detail::ckpt_magic, 8) != 0)
+      throw ito::format_error(file + ": not an ito checkpoint (bad magic number)");
+    throw ito::format_error(file + ": truncated checkpoint: " + std::to_string(bytes.size()) +
+                            " bytes, shorter than the " + std::to_string(ito::detail::ckpt_header_size) + "-byte header");
+  }
+  if (std::memcmp(bytes.data(), ito::detail::ckpt_magic, 8) != 0)
+    throw ito::format_error(file + ": not an ito checkpoint (bad magic number)");
+  ito::detail::ckpt_reader h(file, bytes.data() + 8, ito::detail::ckpt_header_size - 8);
+  const auto version = h.pod<std::uint32_t>("format version");
+  const auto size = h.pod<std::uint64_t>("payload size");
+  const auto crc = h.pod<std::uint32_t>("checksum");
+  if (version != checkpoint::format_version)
+    throw ito::format_error(file + ": unsupported checkpoint format version " + std::to_string(version) +
+                            " (this build reads version " + std::to_string(checkpoint::format_version) + ")");
+  const std::size_t have = bytes.size() - ito::detail::ckpt_header_size;
+  if (have < size)
+    throw ito::format_error(file + ": truncated checkpoint: payload has " + std::to_string(have) + " of " +
+                            std::to_string(size) + " bytes");
+  if (have > size)
+    throw ito::format_error(file + ": corrupted checkpoint: " + std::to_string(have - size) +
+                            " unexpected bytes after the payload");
+  const std::string payload = bytes.substr(ito::detail::ckpt_header_size);
+  if (ito::detail::ckpt_crc32(payload) != crc) throw ito::format_error(file + ": corrupted checkpoint (checksum mismatch)");
+
+  ito::detail::ckpt_reader r(file, payload.data(), payload.size());
+  checkpoint c;
+  c.arch.dim = r.pod<std::int64_t>("dim");
+  c.arch.width = r.pod<std::int64_t>("width");
+  c.arch.depth = r.pod<std::int64_t>("depth");
+  c.arch.frequencies = r.pod<std::int64_t>("frequencies");
+  c.arch.fourier_scale = r.pod<double>("fourier scale");
+  c.arch.seed = r.pod<std::uint64_t>("network seed");
+  c.sde_name = r.str("sde name");
+  c.sde_params = r.vec("sde parameters");
+  c.prediction = r.str("prediction");
+  c.weighting = r.str("weighting");
+  c.batch = r.pod<std::int64_t>("batch");
+  c.seed = r.pod<std::uint64_t>("seed");
+  c.val_fraction = r.pod<double>("val fraction");
+  c.lr = r.pod<double>("lr");
+  c.beta1 = r.pod<double>("beta1");
+  c.beta2 = r.pod<double>("beta2");
+  c.adam_eps = r.pod<double>("adam eps");
+  c.clip_norm = r.pod<double>("clip norm");
+  c.warmup = r.pod<std::int64_t>("warmup");
+  c.ema_decay = r.pod<double>("ema decay");
+  c.step = r.pod<std::int64_t>("step");
+  c.rng_state = r.str("rng state");
+  c.frequencies = r.vec("frequencies");
+  c.params = r.vec("weights");
+  c.ema = r.vec("ema weights");
+  c.adam_m = r.vec("adam m");
+  c.adam_v = r.vec("adam v");
+  if (r.left() != 0) throw ito::format_error(file + ": inconsistent checkpoint: trailing bytes in the payload");
+  try {
+    c.arch.check();
+  } catch (const std::exception& e) {
+    throw ito::format_error(file + ": bad architecture in checkpoint: " + e.what());
+  }
+  const auto P = static_cast<std::size_t>(c.arch.num_params());
+  const auto bad = [&](const std::vector<double>& v, std::size_t n, const char* what) {
+    if (v.size() != n)
+      throw ito::format_error(file + ": wrong dimension in checkpoint: " + what + " has " + std::to_string(v.size()) +
+                              " values, the architecture (dim " + std::to_string(c.arch.dim) + ", width " +
+                              std::to_string(c.arch.width) + ", depth " + std::to_string(c.arch.depth) + ") needs " +
+                              std::to_string(n));
+  };
+  bad(c.frequencies, static_cast<std::size_t>(c.arch.frequencies), "frequencies");
+  bad(c.params, P, "weights");
+  bad(c.ema, P, "ema weights");
+  bad(c.adam_m, P, "adam m");
+  bad(c.adam_v, P, "adam v");
+  return c;
+}
+
+/// Write a checkpoint atomically (tmp file, flush, fsync, rename).
+inline void save_checkpoint(const std::filesystem::path& path, const checkpoint& c) {
+  ito::detail::write_file_durably(path, checkpoint_bytes(c));
+}
+
+/// Read and validate a checkpoint; throws ito::io_error or ito::format_error.
+inline checkpoint load_checkpoint(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ito::io_error("cannot open checkpoint '" + path.string() + "'");
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return parse_checkpoint(bytes, path.string());
+}
+
+/// Throw ito::format_error unless the model's dimension is `dim` (e.g. the data's).
+inline void check_checkpoint_dim(const checkpoint& c, ito::sde::index dim, const std::string& file,
+                                 const std::string& against = "the data") {
+  if (c.arch.dim != dim)
+    throw ito::format_error(file + ": wrong dimension: the model in the checkpoint has dimension " +
+                            std::to_string(c.arch.dim) + " but " + against + " has dimension " + std::to_string(dim));
+}
+
+}  // namespace ito::diffusion

@@ -1,0 +1,435 @@
+#pragma once
+/// \file train.hpp
+/// \brief Denoising score matching for any forward SDE (seed 004 sections 2.3 and 3.2;
+/// seed 003 for the simplified eps objective; seed 000 eq. (3) for the weights lambda).
+///
+/// One step draws a minibatch x_0 from the training data, t ~ U(eps, T),
+/// z ~ N(0, I), and x_t = m(t) x_0 + o(t) + s(t) z from the exact marginal of the
+/// forward SDE (m = mean_coeff, o = mean_offset, s = std). The network output is
+/// read as one of (model_output):
+///   eps   : eps_theta ~ z,          score = -eps_theta / s
+///   score : s_theta   ~ grad log p, score = s_theta
+///   x0    : x0_theta  ~ x_0,        score = (m x0_theta + o - x) / s^2
+/// and the loss is the denoising score matching objective
+///   E[ lambda(t) || score_theta(x_t, t) - grad log q(x_t | x_0) ||^2 ],
+///   grad log q(x_t | x_0) = -z / s,
+/// written in the network's own units:
+///   weighting::simple     : eps -> ||eps_theta - z||^2 (seed 003, lambda = s^2),
+///                           score -> s^2 ||s_theta + z/s||^2 (lambda = s^2, seed 004 2.3),
+///                           x0 -> ||x0_theta - x_0||^2;
+///   weighting::likelihood : lambda = g(t)^2 (Song et al. 2021, "maximum likelihood
+///                           training"): eps -> g^2/s^2 ||.||^2, score -> g^2 ||.||^2,
+///                           x0 -> g^2 m^2 / s^4 ||.||^2.
+/// The loss is averaged over the batch and the d coordinates (like PyTorch's MSE).
+///
+/// The trained network plugs into every sampler as a score through network_score
+/// (it converts with the formulas above and also gives the exact divergence of the
+/// score for the probability-flow likelihood).
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <boost/random/mersenne_twister.hpp>
+#include <boost/random/normal_distribution.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
+#include <boost/random/uniform_real_distribution.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <numeric>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <ito/diffusion/checkpoint.hpp>
+#include <ito/diffusion/nn/adam.hpp>
+#include <ito/diffusion/nn/mlp.hpp>
+#include <ito/sde/error.hpp>
+#include <ito/sde/types.hpp>
+
+namespace ito::diffusion {
+
+using ito::sde::ensemble;
+using ito::sde::index;
+
+/// What the network predicts.
+enum class model_output { eps, score, x0 };
+/// The weight lambda(t) of the score matching loss.
+enum class loss_weighting { simple, likelihood };
+
+inline const char* to_string(model_output p) {
+  switch (p) {
+    case model_output::eps: return "eps";
+    case model_output::score: return "score";
+    case model_output::x0: return "x0";
+  }
+  return "?";
+}
+inline const char* to_string(loss_weighting w) { return w == loss_weighting::simple ? "simple" : "likelihood"; }
+
+inline model_output parse_model_output(const std::string& s) {
+  if (s == "eps") return model_output::eps;
+  if (s == "score") return model_output::score;
+  if (s == "x0") return model_output::x0;
+  throw ito::invalid_argument("prediction = " + s + ": expected eps, score or x0");
+}
+inline loss_weighting parse_loss_weighting(const std::string& s) {
+  if (s == "simple") return loss_weighting::simple;
+  if (s == "likelihood") return loss_weighting::likelihood;
+  throw ito::invalid_argument("weighting = " + s + ": expected simple or likelihood");
+}
+
+
+/// The network as a score: score(X, t, out) on a d x N ensemble (any scalar type), plus
+/// divergence(X, t, div) = tr d score / d x per column, exact (forward mode).
+template <class SDE, class S = float>
+class network_score {
+ public:
+  network_score(SDE sde, nn::mlp<S> net, model_output kind) : sde_(std::move(sde)), net_(std::move(net)), kind_(kind) {}
+
+  template <class T>
+  void operator()(const ensemble<T>& X, T t, ensemble<T>& out) {
+    net_(X.template cast<S>(), static_cast<S>(t), y_);
+    const double m = sde_.mean_coeff(t), s = sde_.std(t);
+    switch (kind_) {
+      case model_output::eps: out = (y_.template cast<T>() * static_cast<T>(-1.0 / s)); break;
+      case model_output::score: out = y_.template cast<T>(); break;
+      case model_output::x0:
+        out = ((y_.template cast<T>() * static_cast<T>(m)).array() + static_cast<T>(sde_.mean_offset(t)) - X.array()) *
+              static_cast<T>(1.0 / (s * s));
+        break;
+    }
+  }
+
+  template <class T>
+  void divergence(const ensemble<T>& X, T t, Eigen::Matrix<T, 1, Eigen::Dynamic>& div) {
+    net_.divergence(X.template cast<S>(), static_cast<S>(t), dv_);
+    const double m = sde_.mean_coeff(t), s = sde_.std(t);
+    switch (kind_) {
+      case model_output::eps: div = dv_.template cast<T>() * static_cast<T>(-1.0 / s); break;
+      case model_output::score: div = dv_.template cast<T>(); break;
+      case model_output::x0:
+        div = ((dv_.template cast<T>() * static_cast<T>(m)).array() - static_cast<T>(X.rows())) *
+              static_cast<T>(1.0 / (s * s));
+        break;
+    }
+  }
+
+  nn::mlp<S>& network() { return net_; }
+  const SDE& sde() const { return sde_; }
+  model_output kind() const { return kind_; }
+
+ private:
+  SDE sde_;
+  nn::mlp<S> net_;
+  model_output kind_;
+  typename nn::mlp<S>::matrix y_;
+  typename nn::mlp<S>::row_vector dv_;
+};
+
+/// Options of denoising score matching training (defaults: the `ito train` defaults).
+struct train_options {
+  nn::mlp_config arch;                       ///< arch.dim is set from the data
+  model_output prediction = model_output::eps;
+  loss_weighting weighting = loss_weighting::simple;
+  index batch = 512;
+  std::uint64_t seed = 0;                    ///< split, minibatches, t, noise (and arch.seed unless set)
+  unsigned threads = 2;
+  double val_fraction = 0.1;                 ///< held-out share of the data
+  index val_repeats = 4;                     ///< (t, z) draws per validation point
+  nn::adam_options adam;
+  double ema = 0.999;
+
+  void check() const {
+    arch.check();
+    ito::detail::require(batch >= 1, "batch", batch, "an integer >= 1");
+    ito::detail::require(val_fraction >= 0 && val_fraction < 1, "val", val_fraction, "a fraction in [0, 1)");
+    ito::detail::require(val_repeats >= 1, "val_repeats", val_repeats, "an integer >= 1");
+    adam.check();
+    ito::detail::require(ema >= 0 && ema < 1, "ema", ema, "a decay in [0, 1)");
+  }
+};
+
+/// Progress reported to the callback.
+struct train_progress {
+  std::int64_t step = 0;      ///< optimizer steps done
+  std::int64_t steps = 0;     ///< target
+  double loss = 0;            ///< mean training loss since the last report
+  double val_loss = NAN;      ///< validation loss of the EMA weights (NaN if no split)
+  double seconds = 0;         ///< wall time of this run() so far
+  double steps_per_second = 0;
+};
+
+/// Denoising score matching on a data set (d x n, one sample per column) for a
+/// forward SDE (members mean_coeff, mean_offset, std, diffusion, T, eps).
+/// Deterministic for a given seed and thread count; resumable bit for bit from a
+/// checkpoint (to_checkpoint / the checkpoint constructor).
+template <class SDE, class S = float>
+class trainer {
+ public:
+  using matrix = typename nn::mlp<S>::matrix;
+  using row_vector = typename nn::mlp<S>::row_vector;
+
+  /// Fresh run. `sde_name`/`sde_params` only label the checkpoint.
+  template <class Derived>
+  trainer(SDE sde, const Eigen::MatrixBase<Derived>& data, train_options opt, std::string sde_name = "",
+          std::vector<double> sde_params = {})
+      : sde_(std::move(sde)), opt_(prepare(opt, data.rows())), net_(opt_.arch, opt_.threads),
+        eval_(opt_.arch, opt_.threads), sde_name_(std::move(sde_name)), sde_params_(std::move(sde_params)) {
+    split(data);
+    rng_.seed(opt_.seed);
+    opt_state_ = nn::adam<S>(net_.num_params(), opt_.adam);
+    ema_ = nn::ema<S>(net_.params(), opt_.ema);
+  }
+
+  /// Resume from a checkpoint written by to_checkpoint() (same data, same SDE).
+  template <class Derived>
+  trainer(SDE sde, const Eigen::MatrixBase<Derived>& data, const checkpoint& c, unsigned threads)
+      : trainer(std::move(sde), data, options_from(c, threads), c.sde_name, c.sde_params) {
+    check_checkpoint_dim(c, data.rows(), "checkpoint");
+    from_doubles(c.frequencies, net_.frequencies());
+    eval_.frequencies() = net_.frequencies();
+    from_doubles(c.params, net_.params());
+    from_doubles(c.ema, ema_.weights());
+    from_doubles(c.adam_m, opt_state_.m());
+    from_doubles(c.adam_v, opt_state_.v());
+    opt_state_.set_steps(c.step);
+    step_ = c.step;
+    std::istringstream is(c.rng_state + " ");  // the engine reads past its last number
+    is >> rng_;
+    if (!is) throw ito::format_error("checkpoint: bad RNG state");
+  }
+
+  /// Run until `steps` optimizer steps are done in total; report every `every` steps.
+  void run(std::int64_t steps, const std::function<void(const train_progress&)>& report = {},
+           std::int64_t every = 100) {
+    ito::detail::require(every >= 1, "every", every, "an integer >= 1");
+    const auto start = std::chrono::steady_clock::now();
+    const std::int64_t first = step_;
+    double sum = 0;
+    std::int64_t count = 0;
+    while (step_ < steps) {
+      sum += step();
+      ++count;
+      if (report && (step_ % every == 0 || step_ == steps)) {
+        train_progress p;
+        p.step = step_;
+        p.steps = steps;
+        p.loss = sum / static_cast<double>(count);
+        p.val_loss = validation_loss();
+        p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        p.steps_per_second = p.seconds > 0 ? static_cast<double>(step_ - first) / p.seconds : 0;
+        report(p);
+        sum = 0;
+        count = 0;
+      }
+    }
+  }
+
+  /// One optimizer step on a fresh minibatch; returns its loss.
+  double step() {
+    const index B = opt_.batch;
+    draw_batch(B);
+    net_.forward(xt_, tb_, out_);
+    const double loss = residual(xt_, out_, B);
+    net_.backward(dout_);
+    opt_state_.step(net_.params(), net_.grad());
+    ++step_;
+    ema_.update(net_.params(), step_);
+    return loss;
+  }
+
+  /// Loss of the EMA weights on the held-out split with fixed (t, z) draws (NaN if empty).
+  double validation_loss() {
+    if (val_x0_.cols() == 0) return NAN;
+    eval_.params() = ema_.weights();
+    eval_(val_xt_, val_t_, val_out_);
+    x0b_ = val_x0_;
+    zb_ = val_z_;
+    tb_ = val_t_;
+    return residual(val_xt_, val_out_, val_x0_.cols());
+  }
+
+  std::int64_t steps_done() const { return step_; }
+  const train_options& options() const { return opt_; }
+  nn::mlp<S>& network() { return net_; }
+  const nn::ema<S>& ema() const { return ema_; }
+  index train_size() const { return train_.cols(); }
+  index val_size() const { return val_x0_.cols() / opt_.val_repeats; }
+
+  /// The sampling model: the network with the EMA weights, as a score.
+  network_score<SDE, S> score_model() const {
+    nn::mlp<S> net(opt_.arch, opt_.threads);
+    net.frequencies() = net_.frequencies();
+    net.params() = ema_.weights();
+    return network_score<SDE, S>(sde_, std::move(net), opt_.prediction);
+  }
+
+  /// Everything needed to resume (or to sample from the EMA weights).
+  checkpoint to_checkpoint() const {
+    checkpoint c;
+    c.arch = opt_.arch;
+    c.sde_name = sde_name_;
+    c.sde_params = sde_params_;
+    c.prediction = to_string(opt_.prediction);
+    c.weighting = to_string(opt_.weighting);
+    c.batch = opt_.batch;
+    c.seed = opt_.seed;
+    c.val_fraction = opt_.val_fraction;
+    c.lr = opt_.adam.lr;
+    c.beta1 = opt_.adam.beta1;
+    c.beta2 = opt_.adam.beta2;
+    c.adam_eps = opt_.adam.eps;
+    c.clip_norm = opt_.adam.clip_norm;
+    c.warmup = opt_.adam.warmup;
+    c.ema_decay = opt_.ema;
+    c.step = step_;
+    std::ostringstream os;
+    os << rng_;
+    c.rng_state = os.str();
+    c.frequencies = to_doubles(net_.frequencies());
+    c.params = to_doubles(net_.params());
+    c.ema = to_doubles(ema_.weights());
+    c.adam_m = to_doubles(opt_state_.m());
+    c.adam_v = to_doubles(opt_state_.v());
+    return c;
+  }
+
+  /// Training options recorded in a checkpoint (threads are the caller's choice).
+  static train_options options_from(const checkpoint& c, unsigned threads) {
+    train_options o;
+    o.arch = c.arch;
+    o.prediction = parse_model_output(c.prediction);
+    o.weighting = parse_loss_weighting(c.weighting);
+    o.batch = c.batch;
+    o.seed = c.seed;
+    o.threads = threads;
+    o.val_fraction = c.val_fraction;
+    o.adam.lr = c.lr;
+    o.adam.beta1 = c.beta1;
+    o.adam.beta2 = c.beta2;
+    o.adam.eps = c.adam_eps;
+    o.adam.clip_norm = c.clip_norm;
+    o.adam.warmup = c.warmup;
+    o.ema = c.ema_decay;
+    return o;
+  }
+
+ private:
+  using engine = boost::random::mt19937_64;
+
+  static train_options prepare(train_options o, index dim) {
+    o.arch.dim = dim;
+    o.check();
+    return o;
+  }
+
+  template <class V>
+  static std::vector<double> to_doubles(const V& v) {
+    return std::vector<double>(v.data(), v.data() + v.size());
+  }
+  template <class V>
+  static void from_doubles(const std::vector<double>& src, V& dst) {
+    dst.resize(static_cast<index>(src.size()));
+    for (std::size_t i = 0; i < src.size(); ++i) dst(static_cast<index>(i)) = static_cast<S>(src[i]);
+  }
+
+  /// Seeded shuffle; the last val_fraction of it is held out with fixed (t, z) draws.
+  template <class Derived>
+  void split(const Eigen::MatrixBase<Derived>& data) {
+    const index n = data.cols(), d = data.rows();
+    ito::detail::require(n >= 2, "data size", n, "at least 2 samples");
+    ito::detail::require(data.allFinite(), "data", "non-finite values", "finite numbers");
+    std::vector<index> perm(static_cast<std::size_t>(n));
+    std::iota(perm.begin(), perm.end(), index{0});
+    engine rng(opt_.seed ^ 0x5eed5eed5eed5eedULL);
+    for (index i = n - 1; i > 0; --i) {
+      boost::random::uniform_int_distribution<index> u(0, i);
+      std::swap(perm[static_cast<std::size_t>(i)], perm[static_cast<std::size_t>(u(rng))]);
+    }
+    const index nv = static_cast<index>(std::floor(opt_.val_fraction * static_cast<double>(n)));
+    train_.resize(d, n - nv);
+    for (index i = 0; i < n - nv; ++i) train_.col(i) = data.col(perm[static_cast<std::size_t>(i)]).template cast<S>();
+    const index R = opt_.val_repeats;
+    val_x0_.resize(d, nv * R);
+    for (index r = 0; r < R; ++r)
+      for (index i = 0; i < nv; ++i)
+        val_x0_.col(r * nv + i) = data.col(perm[static_cast<std::size_t>(n - nv + i)]).template cast<S>();
+    if (nv > 0) {
+      fill_noisy(rng, val_x0_, val_t_, val_z_, val_xt_);
+    }
+  }
+
+  /// t ~ U(eps, T), z ~ N(0, I), xt = m(t) x0 + o(t) + s(t) z.
+  void fill_noisy(engine& rng, const matrix& x0, row_vector& t, matrix& z, matrix& xt) {
+    const index B = x0.cols(), d = x0.rows();
+    boost::random::uniform_real_distribution<double> ut(sde_.eps(), sde_.T());
+    boost::random::normal_distribution<S> normal;
+    t.resize(B);
+    z.resize(d, B);
+    xt.resize(d, B);
+    for (index j = 0; j < B; ++j) t(j) = static_cast<S>(ut(rng));
+    for (index i = 0; i < z.size(); ++i) z.data()[i] = normal(rng);
+    for (index j = 0; j < B; ++j) {
+      const double tj = static_cast<double>(t(j));
+      xt.col(j) = (static_cast<S>(sde_.mean_coeff(tj)) * x0.col(j) + static_cast<S>(sde_.std(tj)) * z.col(j)).array() +
+                  static_cast<S>(sde_.mean_offset(tj));
+    }
+  }
+
+  void draw_batch(index B) {
+    boost::random::uniform_int_distribution<index> pick(0, train_.cols() - 1);
+    x0b_.resize(train_.rows(), B);
+    for (index j = 0; j < B; ++j) x0b_.col(j) = train_.col(pick(rng_));
+    fill_noisy(rng_, x0b_, tb_, zb_, xt_);
+  }
+
+  /// Loss of `out` against x0b_/zb_/tb_ (batch B); sets dout_ = dLoss/dout.
+  double residual(const matrix& xt, const matrix& out, index B) {
+    (void)xt;
+    const index d = out.rows();
+    dout_.resize(d, B);
+    double loss = 0;
+    const double norm = 1.0 / static_cast<double>(B * d);
+    for (index j = 0; j < B; ++j) {
+      const double tj = static_cast<double>(tb_(j));
+      const double s = sde_.std(tj);
+      double w = 1, c = 1;
+      switch (opt_.prediction) {
+        case model_output::eps: dout_.col(j) = out.col(j) - zb_.col(j); break;
+        case model_output::score:
+          c = s;
+          dout_.col(j) = static_cast<S>(s) * out.col(j) + zb_.col(j);
+          break;
+        case model_output::x0: dout_.col(j) = out.col(j) - x0b_.col(j); break;
+      }
+      if (opt_.weighting == loss_weighting::likelihood) {
+        const double g = sde_.diffusion(tj), m = sde_.mean_coeff(tj);
+        switch (opt_.prediction) {
+          case model_output::eps: w = g * g / (s * s); break;
+          case model_output::score: w = g * g / (s * s); break;
+          case model_output::x0: w = g * g * m * m / (s * s * s * s); break;
+        }
+      }
+      loss += w * static_cast<double>(dout_.col(j).squaredNorm());
+      dout_.col(j) *= static_cast<S>(2 * w * c * norm);
+    }
+    return loss * norm;
+  }
+
+  SDE sde_;
+  train_options opt_;
+  nn::mlp<S> net_, eval_;
+  std::string sde_name_;
+  std::vector<double> sde_params_;
+  nn::adam<S> opt_state_;
+  nn::ema<S> ema_;
+  engine rng_;
+  std::int64_t step_ = 0;
+  matrix train_, val_x0_, val_z_, val_xt_, val_out_;
+  row_vector val_t_;
+  matrix x0b_, zb_, xt_, out_, dout_;
+  row_vector tb_;
+};
+
+}  // namespace ito::diffusion
