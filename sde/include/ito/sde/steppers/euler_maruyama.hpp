@@ -16,6 +16,8 @@ struct euler_maruyama {
   static constexpr double weak_order = 1.0;
   static constexpr bool uses_dz = false;
   static constexpr const char* name = "euler_maruyama";
+  template <class P>
+  static constexpr bool accepts = true;  ///< noise kinds it integrates (compile time)
 
   template <class P>
   static void check(const P& p) {

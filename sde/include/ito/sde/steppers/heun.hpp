@@ -17,6 +17,8 @@ struct heun {
   static constexpr double weak_order = 1.0;
   static constexpr bool uses_dz = false;
   static constexpr const char* name = "heun";
+  template <class P>
+  static constexpr bool accepts = true;
 
   template <class P>
   static void check(const P& p) {

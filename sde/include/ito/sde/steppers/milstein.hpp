@@ -19,13 +19,16 @@ struct milstein {
   static constexpr double weak_order = 1.0;
   static constexpr bool uses_dz = false;
   static constexpr const char* name = "milstein";
+  template <class P>
+  static constexpr bool accepts =
+      P::noise == noise_kind::additive ||
+      ((P::noise == noise_kind::diagonal || P::noise == noise_kind::scalar) && P::has_derivative);
 
   template <class P>
   static void check(const P&) {
     static_assert(P::noise != noise_kind::general,
                   "milstein: general (non-commutative) noise needs Levy areas; use euler_maruyama");
-    static_assert(P::noise == noise_kind::additive || P::has_derivative,
-                  "milstein: supply the diffusion's derivative, or use milstein_df");
+    static_assert(accepts<P>, "milstein: supply the diffusion's derivative, or use milstein_df");
   }
 
   template <class P, class S>
@@ -57,6 +60,8 @@ struct milstein_df {
   static constexpr double weak_order = 1.0;
   static constexpr bool uses_dz = false;
   static constexpr const char* name = "milstein_df";
+  template <class P>
+  static constexpr bool accepts = P::noise != noise_kind::general;
 
   template <class P>
   static void check(const P&) {

@@ -21,6 +21,8 @@ struct sra1 {
   static constexpr double weak_order = 2.0;
   static constexpr bool uses_dz = true;
   static constexpr const char* name = "sra1";
+  template <class P>
+  static constexpr bool accepts = P::noise == noise_kind::additive;
 
   template <class P>
   static void check(const P&) {

@@ -11,6 +11,7 @@
 ///   template <class P> void step(const P&, ensemble<S>& x, S t, S dt,
 ///                                const ensemble<S>& dW, const ensemble<S>& dZ,
 ///                                stepper_workspace<S>& w) const;
+///   template <class P> static constexpr bool accepts;  // noise kinds it takes (compile time)
 /// and optionally `template <class P> static index noise_dim(const P&)` when it
 /// needs a different number of normals per path and step than p.noise_dim.
 
