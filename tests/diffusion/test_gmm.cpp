@@ -82,6 +82,28 @@ TEST_CASE("gmm: score equals the gradient of the log-density (central difference
   for (Eigen::Index j = 0; j < X.cols(); ++j) CHECK(r.col(j).sum() == doctest::Approx(1.0).epsilon(1e-14));
 }
 
+TEST_CASE("gmm: score divergence equals the trace of the score's Jacobian (central differences)") {
+  const auto g = example_mixture();
+  ensemble<double> X(2, 4);
+  X << -1.5, 0.3, 2.0, -4.0,  //
+      0.1, 1.0, -0.7, 3.0;
+  ensemble<double> S;
+  Eigen::Matrix<double, 1, Eigen::Dynamic> div;
+  g.score_divergence(X, S, div);
+  CHECK((S - g.score(X)).cwiseAbs().maxCoeff() == 0.0);
+  const double h = 1e-5;
+  for (Eigen::Index j = 0; j < X.cols(); ++j) {
+    double fd = 0;
+    for (Eigen::Index i = 0; i < 2; ++i) {
+      ensemble<double> xp = X.col(j), xm = X.col(j);
+      xp(i) += h;
+      xm(i) -= h;
+      fd += (g.score(xp)(i) - g.score(xm)(i)) / (2 * h);
+    }
+    CHECK(div(j) == doctest::Approx(fd).epsilon(1e-6).scale(1.0));
+  }
+}
+
 struct fake_sde {  // q(x_t | x_0) = N(a x0 + b, s^2 I) with a = e^{-t}, b = 0.5 t, s = t
   double mean_coeff(double t) const { return std::exp(-t); }
   double mean_offset(double t) const { return 0.5 * t; }
@@ -123,6 +145,14 @@ TEST_CASE("gmm: the diffused single Gaussian is N(a mu + b, a^2 Sigma + s^2 I)")
   CHECK(outf.rows() == 2);
   CHECK(outf.cols() == 3);
   CHECK(oracle.evaluations() == 4);
+  Eigen::RowVectorXd div;
+  oracle.divergence(X, 0.5, div);
+  Eigen::Matrix<double, 1, Eigen::Dynamic> direct_div;
+  ensemble<double> tmp;
+  diffuse(g, std::exp(-0.5), 0.25, 0.5).score_divergence(X, tmp, direct_div);
+  CHECK((div - direct_div).cwiseAbs().maxCoeff() < 1e-14);
+  // single Gaussian: div = -tr(Ct^{-1}) everywhere
+  CHECK(direct_div(0) == doctest::Approx(-diffuse(g, std::exp(-0.5), 0.25, 0.5).covariances()[0].inverse().trace()));
 }
 
 TEST_CASE("gmm: sample moments match the mixture mean and covariance (5 sigma)") {

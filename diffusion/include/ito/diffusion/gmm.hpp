@@ -134,6 +134,17 @@ class gaussian_mixture {
     return out;
   }
 
+  /// \brief Divergence of the score, i.e. the Laplacian of log p, for each column (length N):
+  ///   div s = sum_k r_k (|g_k|^2 - tr Sigma_k^{-1}) - |s|^2,   g_k = -Sigma_k^{-1}(x - mu_k),
+  /// from Hess log p = sum_k r_k (g_k g_k^T - Sigma_k^{-1}) - s s^T. Also writes the score.
+  void score_divergence(const ensemble<double>& X, ensemble<double>& score,
+                        Eigen::Matrix<double, 1, Eigen::Dynamic>& div) const {
+    check_batch(X);
+    score.resize(X.rows(), X.cols());
+    div.resize(X.cols());
+    evaluate(X, &score, &div);
+  }
+
   /// Posterior responsibilities r_k(x) = w_k N_k(x) / p(x): K x N, columns sum to 1.
   ensemble<double> responsibilities(const ensemble<double>& X) const {
     check_batch(X);
@@ -149,6 +160,7 @@ class gaussian_mixture {
   std::vector<mat> cov_;
   std::vector<Eigen::LLT<mat>> chol_;
   std::vector<double> log_norm_;  // log w_k - 1/2 log det(2 pi Sigma_k)
+  std::vector<double> trace_inv_;  // tr Sigma_k^{-1}
   // scratch (mutable: evaluation is logically const; not thread-safe to share one object)
   mutable ensemble<double> logr_, z_;
   mutable vec lse_;
@@ -189,6 +201,7 @@ class gaussian_mixture {
     require(std::abs(sum - 1.0) <= 1e-9, "sum of gmm weights", sum, "1 (within 1e-9)");
     chol_.clear();
     log_norm_.clear();
+    trace_inv_.clear();
     for (std::size_t k = 0; k < K; ++k) {
       Eigen::LLT<mat> llt(cov_[k]);
       const std::string at = bracket(k);
@@ -197,6 +210,7 @@ class gaussian_mixture {
       const double half_logdet = llt.matrixLLT().diagonal().array().log().sum();
       log_norm_.push_back(std::log(w_[k]) - half_logdet -
                           0.5 * static_cast<double>(d) * std::log(2 * std::numbers::pi));
+      trace_inv_.push_back(llt.solve(mat::Identity(d, d)).trace());
       chol_.push_back(std::move(llt));
     }
   }
@@ -207,8 +221,9 @@ class gaussian_mixture {
   }
 
   // Fills logr_ (K x N: log w_k N_k(x_j)) and lse_ (N: log p(x_j)); if score
-  // is non-null also the score (d x N).
-  void evaluate(const ensemble<double>& X, ensemble<double>* score) const {
+  // is non-null also the score (d x N), if div is non-null (needs score) its divergence.
+  void evaluate(const ensemble<double>& X, ensemble<double>* score,
+                Eigen::Matrix<double, 1, Eigen::Dynamic>* div = nullptr) const {
     const index K = components(), N = X.cols();
     logr_.resize(K, N);
     for (index k = 0; k < K; ++k) {
@@ -223,12 +238,15 @@ class gaussian_mixture {
     }
     if (!score) return;
     score->setZero();
+    if (div) div->setZero();
     for (index k = 0; k < K; ++k) {
       z_ = X.colwise() - mu_[k];
-      chol_[k].solveInPlace(z_);  // Sigma^{-1}(x - mu)
+      chol_[k].solveInPlace(z_);  // Sigma^{-1}(x - mu) = -g_k
       const Eigen::Array<double, 1, Eigen::Dynamic> r = (logr_.row(k) - lse_.transpose()).array().exp();
       score->array() -= z_.array().rowwise() * r;
+      if (div) div->array() += r * (z_.colwise().squaredNorm().array() - trace_inv_[k]);
     }
+    if (div) div->array() -= score->colwise().squaredNorm().array();
   }
 };
 
@@ -289,7 +307,18 @@ class gmm_score {
     }
   }
 
-  /// Number of batch evaluations so far.
+  /// div (1 x N) = Laplacian of log p_t at X (exact; used by the likelihood instead of
+  /// finite differences, see score.hpp's has_divergence).
+  template <class S>
+  void divergence(const ensemble<S>& X, S t, Eigen::Matrix<S, 1, Eigen::Dynamic>& div) const {
+    const gaussian_mixture& pt = marginal(static_cast<double>(t));
+    ++evals_;
+    Eigen::Matrix<double, 1, Eigen::Dynamic> d;
+    pt.score_divergence(X.template cast<double>(), tmp_, d);
+    div = d.template cast<S>();
+  }
+
+  /// Number of batch evaluations so far (score or divergence).
   std::uint64_t evaluations() const { return evals_; }
 
  private:
