@@ -11,11 +11,11 @@
 using namespace ito::diffusion;
 
 namespace {
-train_options small_options(model_output p, std::uint64_t seed) {
+train_options small_options(prediction p, std::uint64_t seed) {
   train_options o;
   o.arch.width = 48;
   o.arch.depth = 2;
-  o.prediction = p;
+  o.output = p;
   o.batch = 256;
   o.seed = seed;
   o.threads = 2;
@@ -35,7 +35,7 @@ ensemble<double> gaussian_data(ito::sde::index d, ito::sde::index n, double mu, 
 
 TEST_CASE("train: the loss decreases and the validation loss is reported") {
   const auto data = make_dataset("8gaussians", 4000, 1);
-  trainer<vp_sde> tr(vp_sde{}, data, small_options(model_output::eps, 3));
+  trainer<vp_sde> tr(vp_sde{}, data, small_options(prediction::eps, 3));
   CHECK(tr.train_size() == 3600);
   CHECK(tr.val_size() == 400);
   const double val0 = tr.validation_loss();
@@ -54,11 +54,11 @@ TEST_CASE("train: the loss decreases and the validation loss is reported") {
   CHECK(seen.back().steps_per_second > 0);
 }
 
-TEST_CASE("train: a small model learns the exact score of a Gaussian (eps, score and x0 outputs)") {
+TEST_CASE("train: a small model learns the exact score of a Gaussian (eps, score, x0 and v outputs)") {
   // data N(mu, sd^2) in 2-D; under the VP SDE p_t = N(m mu, (m sd)^2 + s^2): score = -(x - m mu) / v.
   const double mu = 1.0, sd = 0.5;
   const auto data = gaussian_data(2, 8000, mu, sd, 7);
-  for (auto p : {model_output::eps, model_output::score, model_output::x0}) {
+  for (auto p : {prediction::eps, prediction::score, prediction::x0, prediction::v}) {
     const std::string name = to_string(p);
     CAPTURE(name);
     trainer<vp_sde> tr(vp_sde{}, data, small_options(p, 11));
@@ -66,10 +66,10 @@ TEST_CASE("train: a small model learns the exact score of a Gaussian (eps, score
     auto model = tr.score_model();
     boost::random::mt19937_64 rng(99);
     boost::random::normal_distribution<double> z;
-    // eps-prediction is accurate down to small t; score and x0 outputs amplify the
+    // eps- and v-prediction are accurate down to small t; score and x0 outputs amplify the
     // network's error by 1/s and 1/s^2 there, so they are checked from t = 0.2.
     for (double t : {0.05, 0.2, 0.5, 0.9}) {
-      if (p != model_output::eps && t < 0.1) continue;
+      if ((p == prediction::score || p == prediction::x0) && t < 0.1) continue;
       vp_sde f;
       const double m = f.mean_coeff(t), s = f.std(t), v = m * m * sd * sd + s * s;
       ensemble<double> X(2, 2000), got, exact(2, 2000);
@@ -85,7 +85,7 @@ TEST_CASE("train: a small model learns the exact score of a Gaussian (eps, score
 
 TEST_CASE("train: network_score divergence is the trace of the score's Jacobian") {
   const auto data = gaussian_data(2, 1000, 0.0, 1.0, 3);
-  for (auto p : {model_output::eps, model_output::score, model_output::x0}) {
+  for (auto p : {prediction::eps, prediction::score, prediction::x0, prediction::v}) {
     trainer<vp_sde> tr(vp_sde{}, data, small_options(p, 1));
     tr.run(20);
     auto model = tr.score_model();
@@ -115,5 +115,5 @@ TEST_CASE("train: bad options are rejected with the argument named") {
   o = train_options{};
   o.val_fraction = 1.0;
   CHECK_THROWS_WITH_AS(trainer<vp_sde>(vp_sde{}, data, o), doctest::Contains("val"), ito::invalid_argument);
-  CHECK_THROWS_AS(parse_model_output("v"), ito::invalid_argument);
+  CHECK_THROWS_AS(parse_prediction("w"), ito::invalid_argument);
 }

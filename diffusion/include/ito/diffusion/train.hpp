@@ -6,20 +6,21 @@
 /// One step draws a minibatch x_0 from the training data, t ~ U(eps, T),
 /// z ~ N(0, I), and x_t = m(t) x_0 + o(t) + s(t) z from the exact marginal of the
 /// forward SDE (m = mean_coeff, o = mean_offset, s = std). The network output is
-/// read as one of (model_output):
+/// read as one of (prediction):
 ///   eps   : eps_theta ~ z,          score = -eps_theta / s
 ///   score : s_theta   ~ grad log p, score = s_theta
 ///   x0    : x0_theta  ~ x_0,        score = (m x0_theta + o - x) / s^2
+///   v     : v_theta   ~ m z - s x_0 (Salimans & Ho 2022), score = -(s (x - o) + m v_theta) / ((m^2 + s^2) s)
 /// and the loss is the denoising score matching objective
 ///   E[ lambda(t) || score_theta(x_t, t) - grad log q(x_t | x_0) ||^2 ],
 ///   grad log q(x_t | x_0) = -z / s,
 /// written in the network's own units:
 ///   weighting::simple     : eps -> ||eps_theta - z||^2 (seed 003, lambda = s^2),
 ///                           score -> s^2 ||s_theta + z/s||^2 (lambda = s^2, seed 004 2.3),
-///                           x0 -> ||x0_theta - x_0||^2;
+///                           x0 -> ||x0_theta - x_0||^2, v -> ||v_theta - v||^2;
 ///   weighting::likelihood : lambda = g(t)^2 (Song et al. 2021, "maximum likelihood
 ///                           training"): eps -> g^2/s^2 ||.||^2, score -> g^2 ||.||^2,
-///                           x0 -> g^2 m^2 / s^4 ||.||^2.
+///                           x0 -> g^2 m^2 / s^4 ||.||^2, v -> g^2 m^2 / ((m^2 + s^2)^2 s^2) ||.||^2.
 /// The loss is averaged over the batch and the d coordinates (like PyTorch's MSE).
 ///
 /// The trained network plugs into every sampler as a score through network_score
@@ -44,6 +45,7 @@
 #include <ito/diffusion/checkpoint.hpp>
 #include <ito/diffusion/nn/adam.hpp>
 #include <ito/diffusion/nn/mlp.hpp>
+#include <ito/diffusion/parametrization.hpp>
 #include <ito/sde/error.hpp>
 #include <ito/sde/types.hpp>
 
@@ -52,85 +54,88 @@ namespace ito::diffusion {
 using ito::sde::ensemble;
 using ito::sde::index;
 
-/// What the network predicts.
-enum class model_output { eps, score, x0 };
 /// The weight lambda(t) of the score matching loss.
 enum class loss_weighting { simple, likelihood };
 
-inline const char* to_string(model_output p) {
-  switch (p) {
-    case model_output::eps: return "eps";
-    case model_output::score: return "score";
-    case model_output::x0: return "x0";
-  }
-  return "?";
-}
 inline const char* to_string(loss_weighting w) { return w == loss_weighting::simple ? "simple" : "likelihood"; }
 
-inline model_output parse_model_output(const std::string& s) {
-  if (s == "eps") return model_output::eps;
-  if (s == "score") return model_output::score;
-  if (s == "x0") return model_output::x0;
-  throw ito::invalid_argument("prediction = " + s + ": expected eps, score or x0");
-}
 inline loss_weighting parse_loss_weighting(const std::string& s) {
   if (s == "simple") return loss_weighting::simple;
   if (s == "likelihood") return loss_weighting::likelihood;
   throw ito::invalid_argument("weighting = " + s + ": expected simple or likelihood");
 }
 
-
 /// The network as a score: score(X, t, out) on a d x N ensemble (any scalar type), plus
 /// divergence(X, t, div) = tr d score / d x per column, exact (forward mode).
 template <class SDE, class S = float>
 class network_score {
  public:
-  network_score(SDE sde, nn::mlp<S> net, model_output kind) : sde_(std::move(sde)), net_(std::move(net)), kind_(kind) {}
+  network_score(SDE sde, nn::mlp<S> net, prediction kind) : sde_(std::move(sde)), net_(std::move(net)), kind_(kind) {}
 
   template <class T>
   void operator()(const ensemble<T>& X, T t, ensemble<T>& out) {
-    net_(X.template cast<S>(), static_cast<S>(t), y_);
-    const double m = sde_.mean_coeff(t), s = sde_.std(t);
+    xs_ = X.template cast<S>();
+    net_(xs_, static_cast<S>(t), y_);
+    const double a = sde_.mean_coeff(t), b = sde_.mean_offset(t), s = sde_.std(t), r2 = a * a + s * s;
+    out.resize(X.rows(), X.cols());
     switch (kind_) {
-      case model_output::eps: out = (y_.template cast<T>() * static_cast<T>(-1.0 / s)); break;
-      case model_output::score: out = y_.template cast<T>(); break;
-      case model_output::x0:
-        out = ((y_.template cast<T>() * static_cast<T>(m)).array() + static_cast<T>(sde_.mean_offset(t)) - X.array()) *
+      case prediction::eps: out = y_.template cast<T>() * static_cast<T>(-1.0 / s); break;
+      case prediction::score: out = y_.template cast<T>(); break;
+      case prediction::x0:  // score = (a x0 + b - x) / s^2
+        out = ((y_.template cast<T>() * static_cast<T>(a)).array() + static_cast<T>(b) - X.array()) *
               static_cast<T>(1.0 / (s * s));
+        break;
+      case prediction::v:  // eps = (s (x - b) + a v) / (a^2 + s^2), score = -eps / s
+        out = ((X.array() - static_cast<T>(b)) * static_cast<T>(s) + y_.template cast<T>().array() * static_cast<T>(a)) *
+              static_cast<T>(-1.0 / (r2 * s));
         break;
     }
   }
 
   template <class T>
   void divergence(const ensemble<T>& X, T t, Eigen::Matrix<T, 1, Eigen::Dynamic>& div) {
-    net_.divergence(X.template cast<S>(), static_cast<S>(t), dv_);
-    const double m = sde_.mean_coeff(t), s = sde_.std(t);
+    xs_ = X.template cast<S>();
+    net_.divergence(xs_, static_cast<S>(t), dv_);
+    const double a = sde_.mean_coeff(t), s = sde_.std(t), r2 = a * a + s * s;
+    const T d = static_cast<T>(X.rows());
     switch (kind_) {
-      case model_output::eps: div = dv_.template cast<T>() * static_cast<T>(-1.0 / s); break;
-      case model_output::score: div = dv_.template cast<T>(); break;
-      case model_output::x0:
-        div = ((dv_.template cast<T>() * static_cast<T>(m)).array() - static_cast<T>(X.rows())) *
-              static_cast<T>(1.0 / (s * s));
+      case prediction::eps: div = dv_.template cast<T>() * static_cast<T>(-1.0 / s); break;
+      case prediction::score: div = dv_.template cast<T>(); break;
+      case prediction::x0:
+        div = ((dv_.template cast<T>() * static_cast<T>(a)).array() - d) * static_cast<T>(1.0 / (s * s));
+        break;
+      case prediction::v:
+        div = ((dv_.template cast<T>() * static_cast<T>(a)).array() + d * static_cast<T>(s)) *
+              static_cast<T>(-1.0 / (r2 * s));
         break;
     }
   }
 
   nn::mlp<S>& network() { return net_; }
   const SDE& sde() const { return sde_; }
-  model_output kind() const { return kind_; }
+  prediction kind() const { return kind_; }
 
  private:
   SDE sde_;
   nn::mlp<S> net_;
-  model_output kind_;
-  typename nn::mlp<S>::matrix y_;
+  prediction kind_;
+  typename nn::mlp<S>::matrix xs_, y_;
   typename nn::mlp<S>::row_vector dv_;
 };
+
+/// The sampling model stored in a checkpoint: its EMA weights as a score for `sde`.
+template <class SDE, class S = float>
+network_score<SDE, S> network_score_from_checkpoint(SDE sde, const checkpoint& c, unsigned threads = 1) {
+  nn::mlp<S> net(c.arch, threads);
+  for (index i = 0; i < net.frequencies().size(); ++i) net.frequencies()(i) = static_cast<S>(c.frequencies[static_cast<std::size_t>(i)]);
+  for (index i = 0; i < net.num_params(); ++i) net.params()(i) = static_cast<S>(c.ema[static_cast<std::size_t>(i)]);
+  return network_score<SDE, S>(std::move(sde), std::move(net), parse_prediction(c.prediction));
+}
 
 /// Options of denoising score matching training (defaults: the `ito train` defaults).
 struct train_options {
   nn::mlp_config arch;                       ///< arch.dim is set from the data
-  model_output prediction = model_output::eps;
+  ito::diffusion::prediction output = ito::diffusion::prediction::eps;  ///< what the network predicts
   loss_weighting weighting = loss_weighting::simple;
   index batch = 512;
   std::uint64_t seed = 0;                    ///< split, minibatches, t, noise (and arch.seed unless set)
@@ -257,12 +262,11 @@ class trainer {
   index train_size() const { return train_.cols(); }
   index val_size() const { return val_x0_.cols() / opt_.val_repeats; }
 
-  /// The sampling model: the network with the EMA weights, as a score.
-  network_score<SDE, S> score_model() const {
-    nn::mlp<S> net(opt_.arch, opt_.threads);
-    net.frequencies() = net_.frequencies();
-    net.params() = ema_.weights();
-    return network_score<SDE, S>(sde_, std::move(net), opt_.prediction);
+  /// The sampling model: the network with the EMA weights, as a score. The samplers
+  /// parallelise over blocks with a copy of the score per thread, so the network
+  /// itself runs on `threads` = 1 by default.
+  network_score<SDE, S> score_model(unsigned threads = 1) const {
+    return network_score_from_checkpoint<SDE, S>(sde_, to_checkpoint(), threads);
   }
 
   /// Everything needed to resume (or to sample from the EMA weights).
@@ -271,7 +275,7 @@ class trainer {
     c.arch = opt_.arch;
     c.sde_name = sde_name_;
     c.sde_params = sde_params_;
-    c.prediction = to_string(opt_.prediction);
+    c.prediction = to_string(opt_.output);
     c.weighting = to_string(opt_.weighting);
     c.batch = opt_.batch;
     c.seed = opt_.seed;
@@ -299,7 +303,7 @@ class trainer {
   static train_options options_from(const checkpoint& c, unsigned threads) {
     train_options o;
     o.arch = c.arch;
-    o.prediction = parse_model_output(c.prediction);
+    o.output = parse_prediction(c.prediction);
     o.weighting = parse_loss_weighting(c.weighting);
     o.batch = c.batch;
     o.seed = c.seed;
@@ -395,20 +399,24 @@ class trainer {
       const double tj = static_cast<double>(tb_(j));
       const double s = sde_.std(tj);
       double w = 1, c = 1;
-      switch (opt_.prediction) {
-        case model_output::eps: dout_.col(j) = out.col(j) - zb_.col(j); break;
-        case model_output::score:
+      switch (opt_.output) {
+        case prediction::eps: dout_.col(j) = out.col(j) - zb_.col(j); break;
+        case prediction::score:
           c = s;
           dout_.col(j) = static_cast<S>(s) * out.col(j) + zb_.col(j);
           break;
-        case model_output::x0: dout_.col(j) = out.col(j) - x0b_.col(j); break;
+        case prediction::x0: dout_.col(j) = out.col(j) - x0b_.col(j); break;
+        case prediction::v:  // v = a z - s x0
+          dout_.col(j) = out.col(j) - (static_cast<S>(sde_.mean_coeff(tj)) * zb_.col(j) - static_cast<S>(s) * x0b_.col(j));
+          break;
       }
       if (opt_.weighting == loss_weighting::likelihood) {
         const double g = sde_.diffusion(tj), m = sde_.mean_coeff(tj);
-        switch (opt_.prediction) {
-          case model_output::eps: w = g * g / (s * s); break;
-          case model_output::score: w = g * g / (s * s); break;
-          case model_output::x0: w = g * g * m * m / (s * s * s * s); break;
+        switch (opt_.output) {
+          case prediction::eps: w = g * g / (s * s); break;
+          case prediction::score: w = g * g / (s * s); break;
+          case prediction::x0: w = g * g * m * m / (s * s * s * s); break;
+          case prediction::v: w = g * g * m * m / ((m * m + s * s) * (m * m + s * s) * s * s); break;
         }
       }
       loss += w * static_cast<double>(dout_.col(j).squaredNorm());
