@@ -1,0 +1,80 @@
+#pragma once
+// The one place where an `ito` command chooses between one process and MPI.
+//
+//   auto sol = ito::cli::run_solve(problem, method, options);  // instead of ito::sde::solve
+//   if (ito::cli::is_root()) { print, write files }
+//
+// Built with MPI (ITO_WITH_MPI) and launched by mpirun/srun (the launcher's
+// environment variables OMPI_COMM_WORLD_SIZE, PMI_SIZE or PMIX_RANK are set),
+// MPI is initialised once per process on first use and finalised at exit, and
+// run_solve is ito::mpi::solve over MPI_COMM_WORLD: rank 0 gets the result a
+// single process computes, bit for bit. Otherwise (no MPI in the build, or a
+// plain `ito ...` without a launcher) it is ito::sde::solve and is_root() is
+// true. Only rank 0 should print or write.
+#include <cstdlib>
+#include <string>
+
+#include <ito/sde/solve.hpp>
+
+#if defined(ITO_WITH_MPI) && ITO_WITH_MPI
+#include <optional>
+
+#include <ito/sde/mpi.hpp>
+#endif
+
+namespace ito::cli {
+
+#if defined(ITO_WITH_MPI) && ITO_WITH_MPI
+inline constexpr bool built_with_mpi = true;
+#else
+inline constexpr bool built_with_mpi = false;
+#endif
+
+/// Started by an MPI launcher (Open MPI's mpirun, or a PMI/PMIx launcher such as srun or MPICH's).
+inline bool launched_by_mpi() {
+  return std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE") || std::getenv("PMIX_RANK");
+}
+
+#if defined(ITO_WITH_MPI) && ITO_WITH_MPI
+namespace detail {
+/// MPI for this process: initialised on first use when launched by MPI, finalised at exit.
+inline std::optional<ito::mpi::environment>& mpi_session() {
+  static std::optional<ito::mpi::environment> env = [] {
+    std::optional<ito::mpi::environment> e;
+    if (launched_by_mpi()) e.emplace();
+    return e;
+  }();
+  return env;
+}
+inline bool mpi_active() { return mpi_session().has_value() && ito::mpi::environment::initialized(); }
+}  // namespace detail
+#endif
+
+/// This process's rank and the number of ranks (0 and 1 without MPI).
+inline int world_rank() {
+#if defined(ITO_WITH_MPI) && ITO_WITH_MPI
+  if (detail::mpi_active()) return ito::mpi::communicator{}.rank();
+#endif
+  return 0;
+}
+inline int world_size() {
+#if defined(ITO_WITH_MPI) && ITO_WITH_MPI
+  if (detail::mpi_active()) return ito::mpi::communicator{}.size();
+#endif
+  return 1;
+}
+/// Only rank 0 prints and writes files.
+inline bool is_root() { return world_rank() == 0; }
+
+/// ito::sde::solve, or ito::mpi::solve over all ranks when running under MPI
+/// (identical results on rank 0; other ranks get only the summary).
+template <class P, class Method>
+ito::sde::solution<typename P::scalar_type> run_solve(const P& p, const Method& method,
+                                                      const ito::sde::solve_options<typename P::scalar_type>& opt) {
+#if defined(ITO_WITH_MPI) && ITO_WITH_MPI
+  if (detail::mpi_active()) return ito::mpi::solve(ito::mpi::communicator{}, p, method, opt);
+#endif
+  return ito::sde::solve(p, method, opt);
+}
+
+}  // namespace ito::cli

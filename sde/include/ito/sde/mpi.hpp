@@ -1,0 +1,389 @@
+#pragma once
+/// \file mpi.hpp
+/// \brief One ensemble across MPI processes, bit-identical to one process.
+///
+/// Link `ito::mpi` (configure with -DITO_WITH_MPI=ON); nothing else in ito
+/// depends on MPI. Without MPI's headers this file declares nothing.
+///
+/// How: the blocks of an ensemble (`solve_options::block_size` paths each,
+/// Brownian stream seeded from (seed, global block index), see solve.hpp) are
+/// split statically over the ranks, rank r taking the contiguous range
+///   [B0 + nb r / P, B0 + nb (r + 1) / P)   (nb blocks, P ranks; a range may be empty),
+/// and each rank runs the core ito::sde::solve on its range with its own
+/// threads. The results are then combined so that rank 0 holds exactly what
+/// one process would have computed:
+///  - moments: the per-block Welford states (count, mean, M2) are folded in
+///    global block order, the same left fold ((b0 + b1) + b2) + ... that
+///    solve() does (Chan et al., see observers.hpp). The fold runs along the
+///    ranks as a chain: rank r receives the state after rank r-1's blocks,
+///    folds its own blocks and passes it on; the last rank sends it to rank 0.
+///    Each hop carries (save times + 1) x (1 + d + d^2) doubles, whatever the
+///    number of paths, and the arithmetic is that of one process, so the
+///    result is bit-identical (same binary, same floating-point code);
+///  - terminal states and snapshots (if kept) are gathered into d x N
+///    matrices on rank 0, column order = path order;
+///  - the summary: blow-up = the earliest by step, then path, over all ranks;
+///    threads = the sum over ranks; seconds = the slowest rank's wall time.
+/// An exception on any rank is raised on every rank (the lowest failing
+/// rank's message), so no rank is left waiting in a collective.
+
+#if defined(ITO_WITH_MPI) || __has_include(<mpi.h>)
+#include <mpi.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "error.hpp"
+#include "observers.hpp"
+#include "solve.hpp"
+#include "types.hpp"
+
+namespace ito::mpi {
+
+using ito::sde::index;
+
+namespace detail {
+inline void check(int rc, const char* what) {
+  if (rc != MPI_SUCCESS) {
+    char text[MPI_MAX_ERROR_STRING];
+    int len = 0;
+    MPI_Error_string(rc, text, &len);
+    throw std::runtime_error(std::string(what) + " failed: " + std::string(text, std::size_t(len)));
+  }
+}
+}  // namespace detail
+
+/// RAII MPI initialisation. Calls MPI_Init_thread (MPI_THREAD_FUNNELED: only
+/// the thread that initialised MPI talks to it; solve's worker threads never
+/// do) unless MPI is already initialised, and then MPI_Finalize on
+/// destruction only if it did the initialisation.
+class environment {
+ public:
+  explicit environment(int* argc = nullptr, char*** argv = nullptr) {
+    if (!initialized()) {
+      int provided = 0;
+      detail::check(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+      owns_ = true;
+    }
+  }
+  environment(const environment&) = delete;
+  environment& operator=(const environment&) = delete;
+  ~environment() {
+    int done = 0;
+    MPI_Finalized(&done);
+    if (owns_ && !done) MPI_Finalize();
+  }
+  /// True when this object called MPI_Init (and will call MPI_Finalize).
+  bool owns() const { return owns_; }
+  /// MPI_Init has been called and MPI_Finalize has not.
+  static bool initialized() {
+    int init = 0, done = 0;
+    MPI_Initialized(&init);
+    MPI_Finalized(&done);
+    return init && !done;
+  }
+
+ private:
+  bool owns_ = false;
+};
+
+/// A non-owning handle to an MPI communicator (MPI_COMM_WORLD by default).
+class communicator {
+ public:
+  communicator() : comm_(MPI_COMM_WORLD) {}
+  explicit communicator(MPI_Comm c) : comm_(c) {}
+  MPI_Comm get() const { return comm_; }
+  int rank() const {
+    int r = 0;
+    detail::check(MPI_Comm_rank(comm_, &r), "MPI_Comm_rank");
+    return r;
+  }
+  int size() const {
+    int s = 0;
+    detail::check(MPI_Comm_size(comm_, &s), "MPI_Comm_size");
+    return s;
+  }
+  bool is_root() const { return rank() == 0; }
+  void barrier() const { detail::check(MPI_Barrier(comm_), "MPI_Barrier"); }
+  /// Number of ranks of this communicator on this rank's node (shared memory).
+  int node_size() const {
+    MPI_Comm node;
+    detail::check(MPI_Comm_split_type(comm_, MPI_COMM_TYPE_SHARED, rank(), MPI_INFO_NULL, &node),
+                  "MPI_Comm_split_type");
+    int s = 1;
+    MPI_Comm_size(node, &s);
+    MPI_Comm_free(&node);
+    return s;
+  }
+
+ private:
+  MPI_Comm comm_;
+};
+
+/// A half-open range of block indices.
+struct block_range {
+  index begin = 0, end = 0;
+  index size() const { return end - begin; }
+};
+
+/// Rank `rank` of `size`'s share of blocks [begin, end): contiguous, in rank
+/// order, covering the range, sizes differing by at most one (empty when
+/// there are more ranks than blocks).
+inline block_range partition(index begin, index end, int rank, int size) {
+  ito::detail::require(size > 0, "size", size, "> 0");
+  ito::detail::require(rank >= 0 && rank < size, "rank", rank, "in [0, size)");
+  ito::detail::require(end >= begin, "end", end, ">= begin = " + std::to_string(begin));
+  const index n = end - begin;
+  return {begin + n * rank / size, begin + n * (rank + 1) / size};
+}
+
+/// The MPI datatype of a scalar.
+template <class T>
+MPI_Datatype datatype() {
+  if constexpr (std::is_same_v<T, double>) return MPI_DOUBLE;
+  else if constexpr (std::is_same_v<T, float>) return MPI_FLOAT;
+  else if constexpr (std::is_same_v<T, long double>) return MPI_LONG_DOUBLE;
+  else if constexpr (std::is_same_v<T, std::int64_t>) return MPI_INT64_T;
+  else static_assert(sizeof(T) == 0, "no MPI datatype for this scalar");
+}
+
+namespace detail {
+
+constexpr int tag_moments = 7301, tag_gather = 7302;
+constexpr std::size_t max_message = std::size_t(1) << 28;  // elements per message (int counts)
+
+/// Send n elements to `to` in messages of at most max_message elements.
+template <class T>
+void send(const T* data, std::size_t n, int to, MPI_Comm c) {
+  for (std::size_t k = 0; k < n; k += max_message)
+    check(MPI_Send(data + k, int(std::min(max_message, n - k)), datatype<T>(), to, tag_gather, c), "MPI_Send");
+}
+template <class T>
+void recv(T* data, std::size_t n, int from, MPI_Comm c) {
+  for (std::size_t k = 0; k < n; k += max_message)
+    check(MPI_Recv(data + k, int(std::min(max_message, n - k)), datatype<T>(), from, tag_gather, c,
+                   MPI_STATUS_IGNORE),
+          "MPI_Recv");
+}
+
+/// Welford states as doubles: per slot [count, mean (d), M2 (d x d)]; count 0 = empty.
+inline void pack(const std::vector<sde::running_moments>& m, index d, std::vector<double>& out) {
+  const std::size_t w = std::size_t(1 + d + d * d);
+  out.assign(m.size() * w, 0.0);
+  for (std::size_t s = 0; s < m.size(); ++s) {
+    if (m[s].count == 0) continue;
+    double* o = out.data() + s * w;
+    o[0] = double(m[s].count);  // exact below 2^53 paths
+    std::copy(m[s].mean.data(), m[s].mean.data() + d, o + 1);
+    std::copy(m[s].m2.data(), m[s].m2.data() + d * d, o + 1 + d);
+  }
+}
+inline void unpack(const std::vector<double>& in, index d, std::vector<sde::running_moments>& m) {
+  const std::size_t w = std::size_t(1 + d + d * d);
+  for (std::size_t s = 0; s < m.size(); ++s) {
+    const double* o = in.data() + s * w;
+    m[s] = sde::running_moments{};
+    if (o[0] == 0) continue;
+    m[s].count = index(o[0]);
+    m[s].mean = Eigen::Map<const Eigen::VectorXd>(o + 1, d);
+    m[s].m2 = Eigen::Map<const Eigen::MatrixXd>(o + 1 + d, d, d);
+  }
+}
+
+/// The global left fold of the block moments, along the ranks; the result on rank 0.
+inline std::vector<sde::running_moments> fold_moments(const std::vector<std::vector<sde::running_moments>>& blocks,
+                                                      std::size_t slots, index d, const communicator& comm) {
+  const int r = comm.rank(), p = comm.size();
+  const std::size_t len = slots * std::size_t(1 + d + d * d);
+  std::vector<sde::running_moments> acc(slots);
+  std::vector<double> buf(len);
+  if (r > 0) {
+    check(MPI_Recv(buf.data(), int(len), MPI_DOUBLE, r - 1, tag_moments, comm.get(), MPI_STATUS_IGNORE), "MPI_Recv");
+    unpack(buf, d, acc);
+  }
+  for (const auto& b : blocks)
+    for (std::size_t s = 0; s < slots; ++s) acc[s].merge(b[s]);
+  if (p > 1) {  // to the next rank; the last rank closes the chain at rank 0
+    pack(acc, d, buf);
+    check(MPI_Send(buf.data(), int(len), MPI_DOUBLE, (r + 1) % p, tag_moments, comm.get()), "MPI_Send");
+  }
+  if (p > 1 && r == 0) {
+    check(MPI_Recv(buf.data(), int(len), MPI_DOUBLE, p - 1, tag_moments, comm.get(), MPI_STATUS_IGNORE), "MPI_Recv");
+    unpack(buf, d, acc);
+  }
+  return acc;
+}
+
+/// Gather the columns of each rank's d x n_r matrix into rank 0's d x sum(n_r) matrix.
+template <class S>
+void gather_columns(const sde::ensemble<S>& local, const std::vector<index>& cols, sde::ensemble<S>& out,
+                    const communicator& comm) {
+  const int r = comm.rank();
+  if (r != 0) {
+    send(local.data(), std::size_t(local.size()), 0, comm.get());
+    return;
+  }
+  index total = 0;
+  for (index c : cols) total += c;
+  out.resize(local.rows(), total);
+  index at = 0;
+  for (std::size_t q = 0; q < cols.size(); ++q) {
+    if (q == 0) out.middleCols(0, cols[0]) = local;
+    else recv(out.data() + at * local.rows(), std::size_t(cols[q] * local.rows()), int(q), comm.get());
+    at += cols[q];
+  }
+}
+
+/// The lowest failing rank's exception, raised on every rank (after everyone has agreed).
+inline void raise_if_any(const std::exception_ptr& err, const communicator& comm) {
+  const int r = comm.rank(), p = comm.size();
+  int first = err ? r : p;
+  check(MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm.get()), "MPI_Allreduce");
+  if (first == p) return;
+  // kind: 0 invalid_argument, 1 numerical_error, 2 io_error, 3 format_error, 4 other
+  int head[2] = {4, 0};
+  std::string msg;
+  if (r == first) {
+    try {
+      std::rethrow_exception(err);
+    } catch (const ito::invalid_argument& e) {
+      head[0] = 0, msg = e.what();
+    } catch (const ito::numerical_error& e) {
+      head[0] = 1, msg = e.what();
+    } catch (const ito::io_error& e) {
+      head[0] = 2, msg = e.what();
+    } catch (const ito::format_error& e) {
+      head[0] = 3, msg = e.what();
+    } catch (const std::exception& e) {
+      msg = e.what();
+    } catch (...) {
+      msg = "unknown exception";
+    }
+    head[1] = int(msg.size());
+  }
+  check(MPI_Bcast(head, 2, MPI_INT, first, comm.get()), "MPI_Bcast");
+  msg.resize(std::size_t(head[1]));
+  check(MPI_Bcast(msg.data(), head[1], MPI_CHAR, first, comm.get()), "MPI_Bcast");
+  if (r == first) std::rethrow_exception(err);
+  const std::string what = msg + " (on rank " + std::to_string(first) + ")";
+  switch (head[0]) {
+    case 0: throw ito::invalid_argument(what);
+    case 1: throw ito::numerical_error(what);
+    case 2: throw ito::io_error(what);
+    case 3: throw ito::format_error(what);
+    default: throw std::runtime_error(what);
+  }
+}
+
+/// The earliest blow-up (by step, then path) over all ranks, known to every rank.
+inline std::optional<sde::blow_up_info> earliest_blow_up(const std::optional<sde::blow_up_info>& mine,
+                                                         const communicator& comm) {
+  constexpr auto none = std::numeric_limits<std::int64_t>::max();
+  std::int64_t step = mine ? std::int64_t(mine->step) : none;
+  check(MPI_Allreduce(MPI_IN_PLACE, &step, 1, MPI_INT64_T, MPI_MIN, comm.get()), "MPI_Allreduce");
+  if (step == none) return std::nullopt;
+  std::int64_t path = mine && mine->step == step ? std::int64_t(mine->path) : none;
+  check(MPI_Allreduce(MPI_IN_PLACE, &path, 1, MPI_INT64_T, MPI_MIN, comm.get()), "MPI_Allreduce");
+  const bool owner = mine && mine->step == step && mine->path == path;
+  double rest[2] = {owner ? double(mine->component) : -1.0, owner ? mine->time : -std::numeric_limits<double>::infinity()};
+  check(MPI_Allreduce(MPI_IN_PLACE, rest, 2, MPI_DOUBLE, MPI_MAX, comm.get()), "MPI_Allreduce");
+  sde::blow_up_info info;
+  info.step = index(step);
+  info.path = index(path);
+  info.component = index(rest[0]);
+  info.time = rest[1];
+  return info;
+}
+
+}  // namespace detail
+
+/// \brief solve() over the ranks of `comm`: the blocks [block_begin, block_end)
+/// of `opt` are split statically over the ranks (see the file comment).
+///
+/// Every rank must call it with the same arguments. Rank 0 gets what
+/// ito::sde::solve(p, method, opt) returns in one process, bit for bit:
+/// terminal, snapshots, times, moments and summary (except `threads`, the sum
+/// over ranks, and `seconds`); its `block_moments` stays empty (the merged
+/// `moments` are the point; gathering every block's state would cost
+/// O(blocks) on rank 0). Other ranks get the same summary and times and no data.
+/// `opt.threads == 0` means the node's hardware threads divided among the
+/// node's ranks. `opt.on_save` runs on the rank that integrates the block.
+/// Errors (including nan_policy::throw_error) are raised on every rank.
+/// With one rank this is exactly ito::sde::solve.
+template <class P, class Method, class Engine = boost::random::mt19937_64>
+sde::solution<typename P::scalar_type> solve(const communicator& comm, const P& p, const Method& method,
+                                             const sde::solve_options<typename P::scalar_type>& opt) {
+  using S = typename P::scalar_type;
+  const auto start = std::chrono::steady_clock::now();
+  const int r = comm.rank(), np = comm.size();
+  sde::solve_options<S> local = opt;
+  if (opt.threads == 0) {
+    const int node = comm.node_size();
+    local.threads = std::max(1u, std::max(1u, std::thread::hardware_concurrency()) / unsigned(node));
+  }
+  if (np == 1) return sde::solve<P, Method, Engine>(p, method, local);
+
+  // The range to split; invalid options are passed through so that every rank throws the same error.
+  const index n = opt.paths > 0 ? opt.paths : p.x0.cols();
+  const index total = opt.block_size > 0 && n > 0 ? (n + opt.block_size - 1) / opt.block_size : 0;
+  const index b0 = opt.block_begin, b1 = opt.block_end < 0 ? total : opt.block_end;
+  std::vector<block_range> parts;
+  if (b0 >= 0 && b1 >= b0 && b1 <= total) {
+    for (int q = 0; q < np; ++q) parts.push_back(partition(b0, b1, q, np));
+    local.block_begin = parts[std::size_t(r)].begin;
+    local.block_end = parts[std::size_t(r)].end;
+  }
+  if (opt.on_nan == sde::nan_policy::throw_error) local.on_nan = sde::nan_policy::stop;  // decided globally below
+
+  sde::solution<S> mine;
+  std::exception_ptr err;
+  try {
+    mine = sde::solve<P, Method, Engine>(p, method, local);
+  } catch (...) {
+    err = std::current_exception();
+  }
+  detail::raise_if_any(err, comm);
+
+  sde::solution<S> out;
+  out.times = mine.times;
+  out.summary = mine.summary;
+  auto& sum = out.summary;
+  sum.blow_up = detail::earliest_blow_up(mine.summary.blow_up, comm);
+  if (sum.blow_up && opt.on_nan == sde::nan_policy::throw_error)
+    throw ito::numerical_error(std::string(Method::name) + ": " + sum.blow_up->describe());
+
+  const std::size_t slots = mine.times.size();
+  auto moments = detail::fold_moments(mine.block_moments, slots, mine.summary.dim, comm);
+  if (r == 0) out.moments = std::move(moments);
+
+  std::vector<index> cols;  // paths per rank
+  for (const auto& q : parts) cols.push_back(std::min(n, q.end * opt.block_size) - std::min(n, q.begin * opt.block_size));
+  if (opt.keep_terminal) detail::gather_columns(mine.terminal, cols, out.terminal, comm);
+  if (opt.keep_paths) {
+    if (r == 0) out.snapshots.resize(mine.snapshots.size());
+    for (std::size_t s = 0; s < mine.snapshots.size(); ++s)
+      detail::gather_columns(mine.snapshots[s], cols, r == 0 ? out.snapshots[s] : mine.snapshots[s], comm);
+  }
+
+  unsigned long threads = mine.summary.threads;
+  detail::check(MPI_Allreduce(MPI_IN_PLACE, &threads, 1, MPI_UNSIGNED_LONG, MPI_SUM, comm.get()), "MPI_Allreduce");
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  detail::check(MPI_Allreduce(MPI_IN_PLACE, &seconds, 1, MPI_DOUBLE, MPI_MAX, comm.get()), "MPI_Allreduce");
+  sum.threads = unsigned(threads);
+  sum.seconds = seconds;
+  sum.block_begin = b0;
+  sum.block_end = b1;
+  return out;
+}
+
+}  // namespace ito::mpi
+
+#endif  // MPI available
