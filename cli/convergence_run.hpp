@@ -11,7 +11,7 @@
 
 namespace ito::cli {
 
-inline constexpr const char* convergence_problem_names = "gbm|sinh|additive|double-well|diagonal";
+inline constexpr const char* convergence_problem_names = "gbm|gbm-stratonovich|sinh|additive|double-well|diagonal";
 
 /// Run `method` on the named test problem. The double well has no closed form:
 /// its reference is SRA1 on a 16x finer grid of the same path.
@@ -22,6 +22,7 @@ inline ito::sde::convergence_result run_convergence(const std::string& problem, 
     return with_method(method, k.problem, [&](auto m) { return convergence_study(k.problem, m, k.exact, o); });
   };
   if (problem == "gbm") return with_known(gbm_problem<double>());
+  if (problem == "gbm-stratonovich") return with_known(gbm_stratonovich_problem<double>());
   if (problem == "sinh") return with_known(sinh_problem<double>());
   if (problem == "additive") return with_known(additive_problem<double>());
   if (problem == "diagonal") return with_known(diagonal_gbm_problem<double>());
