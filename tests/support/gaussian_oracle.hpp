@@ -4,6 +4,7 @@
 // closed-form at every t. Used by the diffusion tests as an oracle without a network.
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
+#include <Eigen/LU>
 #include <atomic>
 #include <cmath>
 #include <numbers>
