@@ -11,6 +11,7 @@
 
 #include <Eigen/Core>
 #include <boost/numeric/odeint.hpp>
+#include <concepts>
 #include <vector>
 
 #include "error.hpp"
@@ -29,6 +30,7 @@ struct moment_options {
 /// Integrate the moment equations from (m0, P0) at t0 and return the moments at
 /// each of `times` (increasing, >= t0). A(t) -> d x d, a(t) -> d, B(t) -> d x m.
 template <class AFn, class aFn, class BFn>
+  requires(!std::derived_from<AFn, Eigen::EigenBase<AFn>>)  // callables, not matrices
 std::vector<gaussian_moments> linear_sde_moments(AFn A, aFn a, BFn B, const Eigen::VectorXd& m0,
                                                  const Eigen::MatrixXd& P0, double t0,
                                                  const std::vector<double>& times,
