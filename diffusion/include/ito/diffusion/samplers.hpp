@@ -167,6 +167,26 @@ struct step_coeffs {
   }
 };
 
+/// A result of n samples of dimension d with room for the trajectory at `times`.
+template <class S>
+sample_result<S> make_result(std::string name, index d, index n, const std::vector<double>& times) {
+  sample_result<S> res;
+  res.sampler = std::move(name);
+  res.samples.resize(d, n);
+  res.times = times;
+  res.trajectory.assign(times.size(), ensemble<S>(d, n));
+  return res;
+}
+
+/// Record the evaluation counts and the elapsed time.
+template <class S>
+void finish(sample_result<S>& res, const evaluation_count& cnt, index n,
+            std::chrono::steady_clock::time_point start) {
+  res.nfe = double(cnt.columns) / double(n);
+  res.score_calls = cnt.calls;
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace detail
 
 /// Run a grid sampler (everything except em, sra1 and ode) on n samples of dimension d.
@@ -180,11 +200,7 @@ sample_result<S> sample_grid(sampler_kind kind, const F& f, const Score& score, 
   ito::detail::require(t_end >= 0 && t_end < f.T(), "t_end", t_end, "in [0, T)");
   const detail::reverse_grid grid{f.T(), t_end, opt.steps};
   const auto save_k = detail::save_indices(grid, opt.save_times);
-  sample_result<S> res;
-  res.sampler = to_string(kind);
-  res.samples.resize(d, n);
-  res.times = opt.save_times;
-  res.trajectory.assign(opt.save_times.size(), ensemble<S>(d, n));
+  auto res = detail::make_result<S>(to_string(kind), d, n, opt.save_times);
 
   auto body = [&](auto& sc, index b, index first, index cols) {
     ensemble<S> x = detail::block_prior<S>(f, d, cols, opt.seed, b);
@@ -258,9 +274,7 @@ sample_result<S> sample_grid(sampler_kind kind, const F& f, const Score& score, 
     res.samples.middleCols(first, cols) = x;
   };
   const auto cnt = detail::parallel_blocks(n, opt.block_size, opt.threads, score, body);
-  res.nfe = double(cnt.columns) / double(n);
-  res.score_calls = cnt.calls;
-  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  detail::finish(res, cnt, n, start);
   return res;
 }
 
@@ -280,11 +294,7 @@ sample_result<S> sample_reverse_sde(const Method& method, const F& f, const Scor
     const index first = b * opt.block_size, cols = std::min(opt.block_size, n - first);
     xT.middleCols(first, cols) = detail::block_prior<S>(f, d, cols, opt.seed, b);
   }
-  sample_result<S> res;
-  res.sampler = Method::name;
-  res.samples.resize(d, n);
-  res.times = opt.save_times;
-  res.trajectory.assign(opt.save_times.size(), ensemble<S>(d, n));
+  auto res = detail::make_result<S>(Method::name, d, n, opt.save_times);
   sde::solve_options<S> so;
   so.steps = opt.steps;
   so.seed = opt.seed;
@@ -303,9 +313,7 @@ sample_result<S> sample_reverse_sde(const Method& method, const F& f, const Scor
     for (std::size_t i = 0; i < save_k.size(); ++i) res.trajectory[i].middleCols(first, cols) = sol.snapshots[i];
   };
   const auto cnt = detail::parallel_blocks(n, opt.block_size, opt.threads, score, body);
-  res.nfe = double(cnt.columns) / double(n);
-  res.score_calls = cnt.calls;
-  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  detail::finish(res, cnt, n, start);
   return res;
 }
 
@@ -321,11 +329,7 @@ sample_result<S> sample_ode(const F& f, const Score& score, index d, index n, co
                              (i == 0 || opt.save_times[i] < opt.save_times[i - 1]),
                          "save_times[" + std::to_string(i) + "]", opt.save_times[i],
                          "decreasing times in (t_end, T) for the ode sampler");
-  sample_result<S> res;
-  res.sampler = opt.ode.adaptive ? "ode-dopri5" : "ode-rk4";
-  res.samples.resize(d, n);
-  res.times = opt.save_times;
-  res.trajectory.assign(opt.save_times.size(), ensemble<S>(d, n));
+  auto res = detail::make_result<S>(opt.ode.adaptive ? "ode-dopri5" : "ode-rk4", d, n, opt.save_times);
   ode_options oo = opt.ode;
   oo.steps = opt.steps;
   auto body = [&](auto& sc, index b, index first, index cols) {
@@ -337,9 +341,7 @@ sample_result<S> sample_ode(const F& f, const Score& score, index d, index n, co
     res.samples.middleCols(first, cols) = x;
   };
   const auto cnt = detail::parallel_blocks(n, opt.block_size, opt.threads, score, body);
-  res.nfe = double(cnt.columns) / double(n);
-  res.score_calls = cnt.calls;
-  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  detail::finish(res, cnt, n, start);
   return res;
 }
 
