@@ -165,24 +165,29 @@ def main():
         L.append("")
         L.append("## W2/W3: score network training step and reverse-SDE sampling")
         L.append("")
-        L.append("| Row | Figure | ito / row |")
+        L.append("| Row | Figure | ito speed-up over row |")
         L.append("|---|---:|---:|")
         ito_ms = it.get("ms_per_step") if isinstance(it, dict) else None
         ito_sps = isam.get("msample_steps_per_s") if isinstance(isam, dict) else None
-        L.append(f"| ito, W2 training step (ms/step, lower is better) | {fmt(ito_ms, 3)} | 1.00 |")
-        torch_train = find_objects(tn, "ms_per_step")
-        for r in torch_train:
-            ms = r["ms_per_step"]
-            L.append(f"| {r.get('name', 'PyTorch')}, W2 (ms/step) | {fmt(ms, 3)} | "
-                     f"{fmt(ms / ito_ms, 2) if (ito_ms and ms) else 'n/a'} |")
-        L.append(f"| ito, W3 sampling (Msample-steps/s) | {fmt(ito_sps, 3)} | 1.00 |")
-        torch_sample = find_objects(tn, "msample_steps_per_s")
-        for r in torch_sample:
-            v = r["msample_steps_per_s"]
-            L.append(f"| {r.get('name', 'PyTorch')}, W3 (Msample-steps/s) | {fmt(v, 3)} | "
-                     f"{fmt(ito_sps / v, 2) if (ito_sps and v) else 'n/a'} |")
-        best_ms = min((r["ms_per_step"] for r in torch_train), default=None)
-        best_sps = max((r["msample_steps_per_s"] for r in torch_sample), default=None)
+        # torch_nn.py: {"rows": [{"name", "threads", "ms_per_step" | "msample_steps_per_s"}], "best": {...}}
+        torch_rows = tn.get("rows", tn) if isinstance(tn, dict) else tn
+
+        def nn_rows(key, ito_value, label, ratio):
+            L.append(f"| ito, {label} | {fmt(ito_value, 3)} | 1.00 |")
+            found = find_objects(torch_rows, key)
+            for r in found:
+                v = r[key]
+                th = f", {r['threads']} thread(s)" if "threads" in r else ""
+                L.append(f"| {r.get('name', 'PyTorch')}{th}, {label} | {fmt(v, 3)} | "
+                         f"{fmt(ratio(ito_value, v), 2) if (ito_value and v) else 'n/a'} |")
+            return [r[key] for r in found]
+
+        torch_ms = nn_rows("ms_per_step", ito_ms, "W2 training step (ms/step, lower is better)",
+                           lambda ito, peer: peer / ito)
+        torch_sps = nn_rows("msample_steps_per_s", ito_sps, "W3 sampling (Msample-steps/s)",
+                            lambda ito, peer: ito / peer)
+        best_ms = min(torch_ms, default=None)
+        best_sps = max(torch_sps, default=None)
         r2 = best_ms / ito_ms if (best_ms and ito_ms) else None
         r3 = ito_sps / best_sps if (best_sps and ito_sps) else None
         L.append("")
