@@ -297,14 +297,30 @@ struct multivariate_ou {
   /// Cov[X_{s+h} | X_s] = int_0^h e^{-Theta u} B B^T e^{-Theta^T u} du by Van Loan's method
   /// (C. Van Loan, IEEE TAC 23(3), 1978): with M = [[Theta, BB^T], [0, -Theta^T]] h,
   /// e^M = [[., F12], [0, F22]] and the covariance is F22^T F12.
+  /// The block exponential contains e^{Theta h}, which overflows the cancellation
+  /// for large ||Theta|| h, so it is evaluated at h / 2^k with ||Theta|| h / 2^k <= 1
+  /// and doubled k times: Q(2u) = Q(u) + e^{-Theta u} Q(u) e^{-Theta^T u} (sums of PSD terms).
   Eigen::MatrixXd transition_covariance(double h) const {
+    detail::require(std::isfinite(h) && h >= 0, "h", h, "a finite time step >= 0");
     const index d = dim();
+    double u = h;
+    int k = 0;
+    const double nrm = Theta.lpNorm<Eigen::Infinity>();
+    while (nrm * u > 1.0 && k < 200) {
+      u /= 2;
+      ++k;
+    }
     Eigen::MatrixXd M = Eigen::MatrixXd::Zero(2 * d, 2 * d);
-    M.topLeftCorner(d, d) = Theta * h;
-    M.topRightCorner(d, d) = B * B.transpose() * h;
-    M.bottomRightCorner(d, d) = -Theta.transpose() * h;
+    M.topLeftCorner(d, d) = Theta * u;
+    M.topRightCorner(d, d) = B * B.transpose() * u;
+    M.bottomRightCorner(d, d) = -Theta.transpose() * u;
     const Eigen::MatrixXd E = M.exp();
-    const Eigen::MatrixXd Q = E.bottomRightCorner(d, d).transpose() * E.topRightCorner(d, d);
+    Eigen::MatrixXd Q = E.bottomRightCorner(d, d).transpose() * E.topRightCorner(d, d);
+    Eigen::MatrixXd A = propagator(u);
+    for (int i = 0; i < k; ++i) {
+      Q += A * Q * A.transpose();
+      A = A * A;
+    }
     return 0.5 * (Q + Q.transpose());
   }
   /// E X_t given E X_{t0} = m0.
