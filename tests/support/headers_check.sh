@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Usage: headers_check.sh CXX SOURCE_DIR EIGEN_INCLUDE [BOOST_INCLUDE]
+# Compiles `#include <header>` alone for every public header (syntax only).
+set -uo pipefail
+cxx=$1 src=$2 eigen=$3 boost=${4:-/usr/include}
+export cxx src eigen boost
+check() {
+  local h=$1
+  if ! out=$(printf '#include "%s"\n' "$h" | "$cxx" -std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic \
+      -I"$src/sde/include" -I"$src/diffusion/include" -I"$eigen" -I"$boost" -x c++ - 2>&1); then
+    echo "FAIL: $h does not compile on its own:"; echo "$out" | head -20; return 1
+  fi
+  [ -n "$out" ] && { echo "WARN in $h:"; echo "$out" | head -10; }
+  return 0
+}
+export -f check
+n=$(find "$src/sde/include" "$src/diffusion/include" -name '*.hpp' | wc -l)
+if find "$src/sde/include" "$src/diffusion/include" -name '*.hpp' -print0 | sort -z | xargs -0 -n1 -P2 bash -c 'check "$0"'; then
+  echo "$n headers compile on their own"
+else
+  echo "some headers do not compile on their own"; exit 1
+fi
