@@ -8,6 +8,12 @@
 #include "solve_dispatch.hpp"
 
 namespace {
+#if defined(ITO_WITH_MPI) && ITO_WITH_MPI
+// Start MPI (when launched by mpirun) before main parses anything, so that
+// only rank 0 prints, argument errors included.
+[[maybe_unused]] const bool mpi_started = (ito::cli::detail::mpi_session(), true);
+#endif
+
 const bool registered = ito::cli::add_command([](CLI::App& app) {
   auto* sub = app.add_subcommand("mpi-info", "Print (JSON) whether ito was built with MPI and the ranks it runs on");
   return ito::cli::command{sub, []() {

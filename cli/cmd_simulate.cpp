@@ -9,6 +9,7 @@
 
 #include "methods.hpp"
 #include "registry.hpp"
+#include "solve_dispatch.hpp"
 
 namespace {
 struct options {
@@ -30,8 +31,10 @@ ito::sde::solve_summary run(const options& o) {
   if (o.x0) ito::detail::require_finite("--x0", *o.x0);
   auto go = [&](const auto& p) {
     return ito::cli::with_method(o.method, p, [&](auto m) {
-      auto sol = solve(p, m, o.solve);
-      if (!o.out.empty()) ito::diffusion::write_csv(o.out, sol.terminal);
+      auto opt = o.solve;
+      opt.keep_terminal = !o.out.empty();  // d x N doubles only when written (and gathered under MPI)
+      auto sol = ito::cli::run_solve(p, m, opt);
+      if (!o.out.empty() && ito::cli::is_root()) ito::diffusion::write_csv(o.out, sol.terminal);
       return sol.summary;
     });
   };
@@ -74,6 +77,7 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
   sub->add_flag("--json", o->json, "print the summary as JSON");
   return ito::cli::command{sub, [o]() {
     const auto s = run(*o);
+    if (!ito::cli::is_root()) return 0;
     if (o->json) {
       std::cout << nlohmann::json{{"paths", s.paths}, {"steps", s.steps}, {"threads", s.threads}, {"seed", s.seed},
                                   {"seconds", s.seconds}, {"method", s.method}, {"out", o->out}}

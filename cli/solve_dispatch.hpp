@@ -6,7 +6,9 @@
 //
 // Built with MPI (ITO_WITH_MPI) and launched by mpirun/srun (the launcher's
 // environment variables OMPI_COMM_WORLD_SIZE, PMI_SIZE or PMIX_RANK are set),
-// MPI is initialised once per process on first use and finalised at exit, and
+// MPI is initialised once per process (at start-up, see cmd_mpi_info.cpp, so
+// that even argument errors are printed once), finalised at exit, ranks other
+// than 0 have std::cout/std::cerr muted, and
 // run_solve is ito::mpi::solve over MPI_COMM_WORLD: rank 0 gets the result a
 // single process computes, bit for bit. Otherwise (no MPI in the build, or a
 // plain `ito ...` without a launcher) it is ito::sde::solve and is_root() is
@@ -17,6 +19,7 @@
 #include <ito/sde/solve.hpp>
 
 #if defined(ITO_WITH_MPI) && ITO_WITH_MPI
+#include <iostream>
 #include <optional>
 
 #include <ito/sde/mpi.hpp>
@@ -38,13 +41,23 @@ inline bool launched_by_mpi() {
 #if defined(ITO_WITH_MPI) && ITO_WITH_MPI
 namespace detail {
 /// MPI for this process: initialised on first use when launched by MPI, finalised at exit.
+struct mpi_process {
+  std::optional<ito::mpi::environment> env;
+  mpi_process() {
+    if (!launched_by_mpi()) return;
+    env.emplace();
+    // Only rank 0 speaks: the other ranks' std::cout and std::cerr are muted
+    // (errors are raised on every rank by ito::mpi::solve, so rank 0 reports
+    // them; a rank's exit status still reaches mpirun).
+    if (ito::mpi::communicator{}.rank() != 0) {
+      std::cout.setstate(std::ios::badbit);
+      std::cerr.setstate(std::ios::badbit);
+    }
+  }
+};
 inline std::optional<ito::mpi::environment>& mpi_session() {
-  static std::optional<ito::mpi::environment> env = [] {
-    std::optional<ito::mpi::environment> e;
-    if (launched_by_mpi()) e.emplace();
-    return e;
-  }();
-  return env;
+  static mpi_process process;
+  return process.env;
 }
 inline bool mpi_active() { return mpi_session().has_value() && ito::mpi::environment::initialized(); }
 }  // namespace detail

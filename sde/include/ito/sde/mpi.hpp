@@ -28,6 +28,13 @@
 /// rank's message), so no rank is left waiting in a collective.
 
 #if defined(ITO_WITH_MPI) || __has_include(<mpi.h>)
+// Only MPI's C API is used; skip the deprecated C++ bindings (faster to compile, no warnings).
+#ifndef OMPI_SKIP_MPICXX
+#define OMPI_SKIP_MPICXX 1
+#endif
+#ifndef MPICH_SKIP_MPICXX
+#define MPICH_SKIP_MPICXX 1
+#endif
 #include <mpi.h>
 
 #include <algorithm>
