@@ -111,6 +111,15 @@ def main():
              f"{paths} paths x {steps} steps, median of 3 repetitions, wall clock; peers: best of 3 runs.")
     L.append("")
     L.append(f"Date: {a.date}. CPU: {a.cpu} ({a.load}).")
+    try:  # "<n> cores, load average at start <1-min> ..."
+        cores = int(a.load.split()[0])
+        load1 = float(a.load.split("start")[1].split()[0])
+        if load1 > 0.5 * cores:
+            L.append("")
+            L.append(f"**Warning: the machine was busy (1-minute load {load1} on {cores} cores); "
+                     "these figures measure the contention, not the code. Re-run on an idle machine.**")
+    except (ValueError, IndexError):
+        pass
     L.append("")
     L.append("| Row | Mpath-steps/s | ito 2 threads / row |")
     L.append("|---|---:|---:|")
