@@ -107,7 +107,10 @@ class ckpt_reader {
   }
   std::vector<double> vec(const char* what) {
     const auto n = pod<std::uint64_t>(what);
-    need(n * sizeof(double), what);
+    // compare counts, not bytes: n * 8 wraps around for a crafted count
+    if (n > left() / sizeof(double))
+      throw ito::format_error(file_ + ": inconsistent checkpoint: field '" + what + "' claims " + std::to_string(n) +
+                              " values but only " + std::to_string(left()) + " bytes remain");
     std::vector<double> v(n);
     if (n) std::memcpy(v.data(), p_, n * sizeof(double));
     p_ += n * sizeof(double);
@@ -125,6 +128,23 @@ class ckpt_reader {
   const char* p_;
   const char* end_;
 };
+
+/// The number of weights of a checked architecture (all sizes >= 1, frequencies >= 0),
+/// or limit + 1 as soon as it exceeds limit (limit < 2^62); never overflows and visits
+/// at most limit + 1 layers, however large the stored depth.
+inline std::uint64_t ckpt_num_params_capped(const ito::diffusion::nn::mlp_config& a, std::uint64_t limit) {
+  const auto over = [&](std::int64_t v) { return static_cast<std::uint64_t>(v) > limit; };
+  if (over(a.dim) || over(a.width) || over(a.depth) || over(a.frequencies)) return limit + 1;
+  const auto in0 = static_cast<std::uint64_t>(a.dim) + 2 * static_cast<std::uint64_t>(a.frequencies);
+  std::uint64_t p = 0;
+  for (std::int64_t l = 0; l <= a.depth; ++l) {
+    const std::uint64_t in = (l == 0 ? in0 : static_cast<std::uint64_t>(a.width)) + 1;
+    const auto out = static_cast<std::uint64_t>(l == a.depth ? a.dim : a.width);
+    if (out > (limit - p) / in) return limit + 1;
+    p += out * in;
+  }
+  return p;
+}
 
 inline constexpr char ckpt_magic[8] = {'I', 'T', 'O', 'C', 'K', 'P', 'T', '\x1a'};
 inline constexpr std::size_t ckpt_header_size = 8 + 4 + 8 + 4;
@@ -263,6 +283,13 @@ inline checkpoint parse_checkpoint(const std::string& bytes, const std::string& 
   } catch (const std::exception& e) {
     throw ito::format_error(file + ": bad architecture in checkpoint: " + e.what());
   }
+  // Count the architecture's weights without overflow (a crafted depth or width
+  // would overflow num_params() or loop for ages) before trusting num_params().
+  if (ito::detail::ckpt_num_params_capped(c.arch, c.params.size()) != c.params.size())
+    throw ito::format_error(file + ": wrong dimension in checkpoint: weights has " + std::to_string(c.params.size()) +
+                            " values, which does not match the architecture (dim " + std::to_string(c.arch.dim) +
+                            ", width " + std::to_string(c.arch.width) + ", depth " + std::to_string(c.arch.depth) +
+                            ", frequencies " + std::to_string(c.arch.frequencies) + ")");
   const auto P = static_cast<std::size_t>(c.arch.num_params());
   const auto bad = [&](const std::vector<double>& v, std::size_t n, const char* what) {
     if (v.size() != n)
