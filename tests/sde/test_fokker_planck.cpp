@@ -88,7 +88,7 @@ TEST_CASE("FP against a simulated histogram of the double-well SDE dX = (X - X^3
   }
   const Eigen::VectorXd& pd = fp.density();
   const Eigen::Index per = fp.cells() / bins;
-  double worst = 0, l1 = 0;
+  double worst = 0, l1 = 0, l1_noise = 0;  // l1_noise: E sum |f - q| from sampling alone
   for (int b = 0; b < bins; ++b) {
     const double q = pd.segment(b * per, per).sum() * fp.dx();
     const double f = count(b) / double(N);
@@ -96,10 +96,11 @@ TEST_CASE("FP against a simulated histogram of the double-well SDE dX = (X - X^3
     // tolerance: 5 sigma of sampling noise plus the O(dt, dx) discretisation of both methods
     worst = std::max(worst, std::abs(f - q) / (5 * se + 2e-3 * q + 1e-5));
     l1 += std::abs(f - q);
+    l1_noise += std::sqrt(2 * q * (1 - q) / (3.14159265358979 * double(N)));
   }
-  MESSAGE("double well: worst |f - q| / tolerance = " << worst << ", L1 = " << l1);
+  MESSAGE("double well: worst |f - q| / tolerance = " << worst << ", L1 = " << l1 << " (sampling alone: " << l1_noise << ")");
   CHECK(worst < 1.0);
-  CHECK(l1 < 0.01);
+  CHECK(l1 < 2 * l1_noise + 2e-3);
   // bimodal: the density at 0 is below the density near the wells +-1
   CHECK(pd(300) < pd(400));
 }
