@@ -1,11 +1,21 @@
 #pragma once
 /// \file diffusion.hpp
-/// \brief Umbrella header of ito::diffusion.
+/// \brief Umbrella header of ito::diffusion (a plain list of every diffusion header).
+#include "diffusion/atomic_file.hpp"
+#include "diffusion/checkpoint.hpp"
+#include "diffusion/csv.hpp"
+#include "diffusion/datasets.hpp"
 #include "diffusion/ddpm.hpp"
 #include "diffusion/forward_sde.hpp"
+#include "diffusion/gmm.hpp"
 #include "diffusion/likelihood.hpp"
+#include "diffusion/metrics.hpp"
+#include "diffusion/nn/adam.hpp"
+#include "diffusion/nn/mlp.hpp"
+#include "diffusion/nn/thread_pool.hpp"
 #include "diffusion/parametrization.hpp"
 #include "diffusion/probability_flow.hpp"
 #include "diffusion/reverse_sde.hpp"
 #include "diffusion/samplers.hpp"
 #include "diffusion/score.hpp"
+#include "diffusion/train.hpp"
