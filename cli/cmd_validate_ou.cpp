@@ -32,6 +32,7 @@
 #include <ito/sde/steppers/sra1.hpp>
 
 #include "registry.hpp"
+#include "solve_dispatch.hpp"
 
 namespace {
 using namespace ito::sde;
@@ -245,7 +246,8 @@ int run_scalar(const options& o) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<check> checks;
   with_method(o.method, [&](auto method) {
-    const auto sol = solve(p, method, make_solve_options(o, ts, o.t1));
+    const auto sol = ito::cli::run_solve(p, method, make_solve_options(o, ts, o.t1));
+    if (!ito::cli::is_root()) return;  // under MPI rank 0 holds the gathered samples
     std::vector<gaussian_moments> sm;
     if (o.method != "exact")
       sm = scheme_moments(p, method, grid, Eigen::VectorXd::Constant(1, o.x0), Eigen::MatrixXd::Zero(1, 1),
@@ -279,7 +281,7 @@ int run_scalar(const options& o) {
                         {"kappa", o.kappa},         {"theta", o.theta},      {"sigma", o.sigma},
                         {"x0", o.x0},               {"t1", o.t1},            {"method", o.method},
                         {"paths", o.paths},         {"steps", o.steps},      {"seed", o.seed}};
-  return report(o, checks, header, secs);
+  return ito::cli::is_root() ? report(o, checks, header, secs) : 0;
 }
 
 int run_multivariate(const options& o) {
@@ -295,7 +297,8 @@ int run_multivariate(const options& o) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<check> checks;
   with_method(o.method, [&](auto method) {
-    const auto sol = solve(p, method, make_solve_options(o, ts, t1));
+    const auto sol = ito::cli::run_solve(p, method, make_solve_options(o, ts, t1));
+    if (!ito::cli::is_root()) return;  // under MPI rank 0 holds the gathered samples
     std::vector<gaussian_moments> sm;
     if (o.method != "exact") sm = scheme_moments(p, method, grid, s.x0, Z, grid_indices(ts, grid));
     for (std::size_t i = 0; i < ts.size(); ++i) {
@@ -339,7 +342,7 @@ int run_multivariate(const options& o) {
   nlohmann::json header{{"command", "validate-ou"}, {"model", model}, {"kind", "multivariate"},
                         {"file", o.multivariate},   {"t1", t1},       {"method", o.method},
                         {"paths", o.paths},         {"steps", o.steps}, {"seed", o.seed}};
-  return report(o, checks, header, secs);
+  return ito::cli::is_root() ? report(o, checks, header, secs) : 0;
 }
 
 const bool registered = ito::cli::add_command([](CLI::App& app) {
