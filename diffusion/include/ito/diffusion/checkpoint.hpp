@@ -20,7 +20,8 @@
 #include <boost/crc.hpp>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
+#include <algorithm>
+#include <string_view>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -61,6 +62,8 @@ struct checkpoint {
 
 }  // namespace ito::diffusion
 
+// (No <cstring>: glibc's <string.h> declares ::index, which makes `index` ambiguous
+// in code that uses namespace ito::diffusion.)
 // Internals live in ito::detail (not ito::diffusion::detail) so that unqualified
 // `detail::require` in ito::diffusion keeps finding the core's helpers.
 namespace ito::detail {
@@ -94,7 +97,7 @@ class ckpt_reader {
   T pod(const char* what) {
     need(sizeof(T), what);
     T v;
-    std::memcpy(&v, p_, sizeof(T));
+    std::copy_n(p_, sizeof(T), reinterpret_cast<char*>(&v));
     p_ += sizeof(T);
     return v;
   }
@@ -112,7 +115,7 @@ class ckpt_reader {
       throw ito::format_error(file_ + ": inconsistent checkpoint: field '" + what + "' claims " + std::to_string(n) +
                               " values but only " + std::to_string(left()) + " bytes remain");
     std::vector<double> v(n);
-    if (n) std::memcpy(v.data(), p_, n * sizeof(double));
+    if (n) std::copy_n(p_, n * sizeof(double), reinterpret_cast<char*>(v.data()));
     p_ += n * sizeof(double);
     return v;
   }
@@ -224,12 +227,12 @@ inline std::string checkpoint_bytes(const checkpoint& c) {
 /// Parse bytes read from `file` (the name is used in messages).
 inline checkpoint parse_checkpoint(const std::string& bytes, const std::string& file) {
   if (bytes.size() < ito::detail::ckpt_header_size) {
-    if (bytes.size() >= 8 && std::memcmp(bytes.data(), ito::detail::ckpt_magic, 8) != 0)
+    if (bytes.size() >= 8 && std::string_view(bytes.data(), 8) != std::string_view(ito::detail::ckpt_magic, 8))
       throw ito::format_error(file + ": not an ito checkpoint (bad magic number)");
     throw ito::format_error(file + ": truncated checkpoint: " + std::to_string(bytes.size()) +
                             " bytes, shorter than the " + std::to_string(ito::detail::ckpt_header_size) + "-byte header");
   }
-  if (std::memcmp(bytes.data(), ito::detail::ckpt_magic, 8) != 0)
+  if (std::string_view(bytes.data(), 8) != std::string_view(ito::detail::ckpt_magic, 8))
     throw ito::format_error(file + ": not an ito checkpoint (bad magic number)");
   ito::detail::ckpt_reader h(file, bytes.data() + 8, ito::detail::ckpt_header_size - 8);
   const auto version = h.pod<std::uint32_t>("format version");
