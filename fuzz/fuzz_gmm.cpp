@@ -8,7 +8,7 @@
 #include "fuzz_common.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string& path = ito_fuzz::write_scratch(data, size, ".json");
+  const std::string path = ito_fuzz::write_scratch(data, size, ".json");
   ito_fuzz::expect_clean([&] {
     const auto g = ito::diffusion::load_gmm(path);
     if (g.components() < 1 || g.dim() < 1) std::abort();
