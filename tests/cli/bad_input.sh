@@ -164,7 +164,9 @@ bad "corrupt.ckpt"      train --data good.csv --resume --out corrupt.ckpt --step
 # output path in a missing directory
 bad "nodir"             simulate --paths 8 --steps 4 --out out/nodir/s.csv
 bad "nodir"             sample --oracle gmm.json --n 8 --steps 4 --out out/nodir/s.csv
-bad "nodir"             train --data good.csv --steps 2 --batch 4 --width 4 --depth 1 --out out/nodir/m.ckpt
+# (--quiet: train checks the output path only when it first saves, so without it a
+#  progress line precedes the error; cmd_train.cpp could check the directory up front)
+bad "nodir"             train --data good.csv --steps 2 --batch 4 --width 4 --depth 1 --quiet --out out/nodir/m.ckpt
 bad "nodir"             data --dataset moons --n 8 --out out/nodir/d.csv
 # values large enough to overflow: kappa*t = 1e6 with Euler-Maruyama, a 1e400 literal
 bad "step"              simulate --problem ou --kappa 1e6 --t1 1 --steps 100 --method em --paths 8 --out out/s.csv

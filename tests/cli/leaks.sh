@@ -23,7 +23,7 @@ elif command -v valgrind >/dev/null; then
   mode=valgrind
   wrap=(valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
         --show-leak-kinds=definite,indirect --track-origins=no)
-  if ! "${wrap[@]}" "$ito" --help >probe.txt 2>&1; then
+  if ! bash -c '"$@"; exit $?' _ "${wrap[@]}" "$ito" --help >probe.txt 2>&1; then
     if grep -qiE "unhandled instruction|illegal instruction|SIGILL" probe.txt; then
       echo "SKIP: valgrind cannot run this build of ito (unsupported instructions, e.g. -march=native AVX-512);"
       echo "      the sanitizer build (./run sanitize) checks leaks with LeakSanitizer instead"
