@@ -112,7 +112,7 @@ inline bool fokker_planck(const options& opt, std::ostream& out) {
     ok = ok && pass;
     out << std::setw(7) << t << std::setw(15) << fixed(l1, 4) << std::setw(20) << fixed(mean, 4) << " +- "
         << fixed(std::sqrt(var), 4) << std::setw(14) << fixed(bound, 4) << std::setw(14) << std::scientific
-        << std::setprecision(1) << fp.mass() - 1 << std::defaultfloat << (pass ? "" : "   <- FAIL") << '\n';
+        << std::setprecision(1) << fp.mass() - 1 << std::defaultfloat << std::setprecision(6) << (pass ? "" : "   <- FAIL") << '\n';
   }
   double l1_inf = 0;
   for (sde::index i = 0; i < cells; ++i) l1_inf += std::abs(fp.density()(i) - p_inf[std::size_t(i)]) * fp.dx();

@@ -83,7 +83,7 @@ inline bool forward_sdes(const options& opt, std::ostream& out) {
         worst = std::max({worst, std::abs(tm.z), std::abs(tv.z)});
       }
       for (sde::index j = 0; j < shown; ++j) samples.row(name, t, X(0, j), X(1, j));
-      out << "   t=" << t << ": a=" << fixed(a) << " b=" << fixed(b) << " s=" << fixed(s, 2);
+      out << "   t=" << fixed(t, 2) << ": a=" << fixed(a) << " b=" << fixed(b) << " s=" << fixed(s, 2);
     }
     out << '\n';
   };
