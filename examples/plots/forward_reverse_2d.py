@@ -55,7 +55,7 @@ for a, score in zip(ax, ("exact", "mlp")):
         a.plot(px[-1], py[-1], "*", ms=5, color="#000000")
     a.set(xlim=(-LIM, LIM), ylim=(-LIM, LIM), aspect="equal", xlabel="x", ylabel="y",
           title=f"{'exact mixture' if score == 'exact' else 'MLP'} score at t = {t_field:g} (arrows, direction) "
-                f"and 16 probability-flow ODE paths (dot: t = 0.98, star: t = 0.001)")
+                f"\nand 16 probability-flow ODE paths (dot: t = 0.98, star: t = 0.001)")
     a.title.set_fontsize(8)
 fig.tight_layout()
 save(fig, "forward_reverse_2d_field")
