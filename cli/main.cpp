@@ -5,6 +5,8 @@
 #include <iostream>
 #include <string>
 
+#include <ito/sde/error.hpp>
+
 #include "registry.hpp"
 
 int main(int argc, char** argv) {
@@ -14,6 +16,9 @@ int main(int argc, char** argv) {
   std::vector<ito::cli::command> commands;
   try {
     for (auto& factory : ito::cli::command_factories()) commands.push_back(factory(app));
+    // Name an unknown command rather than CLI11's "A subcommand is required".
+    if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* s) { return s->get_name() == argv[1]; }).empty())
+      throw ito::invalid_argument(std::string("unknown command '") + argv[1] + "' (see ito --help)");
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

@@ -125,6 +125,8 @@ solution<typename P::scalar_type> solve(const P& p, const Method& method,
   detail::require(p.x0.cols() == 1 || p.x0.cols() == n, "x0 columns", p.x0.cols(),
                   "1 or paths = " + std::to_string(n));
   detail::require(opt.block_size > 0, "block_size", opt.block_size, "> 0");
+  detail::require(n <= std::numeric_limits<index>::max() / 2 - opt.block_size, "paths", n,
+                  "at most " + std::to_string(std::numeric_limits<index>::max() / 2 - opt.block_size));
   const index d = p.dim;
   const index m = method_noise_dim<Method>(p);
   const index total_blocks = (n + opt.block_size - 1) / opt.block_size;
