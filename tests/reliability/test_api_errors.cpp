@@ -246,3 +246,9 @@ TEST_CASE("sampler and trainer options: zero steps/batch/width, non-finite data"
   CHECK_THROWS_WITH_AS(dif::trainer<dif::vp_sde>(dif::vp_sde{}, data, to), doctest::Contains("data"),
                        ito::invalid_argument);
 }
+
+TEST_CASE("checkpoint: a directory given as the checkpoint is io_error naming it") {
+  scratch s;
+  const std::string dir = s.dir.string();
+  CHECK_THROWS_WITH_AS(dif::load_checkpoint(s.dir), doctest::Contains(dir.c_str()), ito::io_error);
+}

@@ -318,7 +318,12 @@ inline void save_checkpoint(const std::filesystem::path& path, const checkpoint&
 inline checkpoint load_checkpoint(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ito::io_error("cannot open checkpoint '" + path.string() + "'");
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string bytes;
+  try {  // reading a directory throws std::ios_base::failure from the stream buffer
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::exception& e) {
+    throw ito::io_error("cannot read checkpoint '" + path.string() + "': " + e.what());
+  }
   return parse_checkpoint(bytes, path.string());
 }
 
