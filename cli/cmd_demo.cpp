@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
 #include <memory>
 
@@ -42,11 +43,12 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
       const bool ok = part.run(ctx);
       ++ran;
       if (!ok) ++failed;
-      std::cout << "-> " << (ok ? "ok" : "CHECK FAILED") << " ("
-                << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s)\n";
+      std::cout << "-> " << (ok ? "ok" : "CHECK FAILED") << " (" << std::fixed << std::setprecision(1)
+                << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s)\n"
+                << std::defaultfloat << std::setprecision(6);
     }
-    std::cout << "\ndemo: " << ran - failed << " of " << ran << " parts passed their checks in "
-              << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+    std::cout << "\ndemo: " << ran - failed << " of " << ran << " parts passed their checks in " << std::fixed
+              << std::setprecision(1) << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
               << " s; files in " << o->out << "\n";
     return failed == 0 ? 0 : 1;
   }};
