@@ -79,3 +79,4 @@ BENCHMARK(BM_gemm)->Args({128, 34, 512})->Args({128, 128, 512})->Args({128, 128,
 BENCHMARK(BM_gemm_nt)->Args({128, 128, 512})->Args({128, 128, 256})->UseRealTime();
 BENCHMARK(BM_mlp_forward)->Args({512, 1})->Args({10000, 1})->Args({10000, 2})->UseRealTime();
 BENCHMARK(BM_mlp_forward_backward)->Args({512, 1})->Args({512, 2})->UseRealTime();
+BENCHMARK_MAIN();
