@@ -24,7 +24,7 @@ for ds in "${sets[@]}"; do
   extra=()
   [ "$ds" = gmm ] && extra=(--gmm "$out/mixture.json")
   "$ito" train --dataset "$ds" "${extra[@]}" --out "$out/$ds.ito" --quiet --json > "$out/$ds.train.json"
-  "$ito" sample --model "$out/$ds.ito" --n 5000 --seed 7 --out "$out/$ds.samples.csv" > /dev/null
+  "$ito" sample --model "$out/$ds.ito" --sampler em --steps 500 --n 5000 --seed 7 --out "$out/$ds.samples.csv" > /dev/null
   "$ito" data --dataset "$ds" "${extra[@]}" --n 5000 --seed 1001 --out "$out/$ds.fresh.csv"
   "$ito" data --dataset "$ds" "${extra[@]}" --n 5000 --seed 1002 --out "$out/$ds.ref.csv"
   "$ito" metrics --a "$out/$ds.samples.csv" --b "$out/$ds.fresh.csv" --ref "$out/$ds.ref.csv" --json > "$out/$ds.metrics.json"
@@ -33,16 +33,8 @@ import json, sys
 ds, out = sys.argv[1], sys.argv[2]
 t = json.load(open(f"{out}/{ds}.train.json"))
 m = json.load(open(f"{out}/{ds}.metrics.json"))
-def find(j, key):
-    if isinstance(j, dict):
-        for k, v in j.items():
-            if k == key: return v
-        for v in j.values():
-            r = find(v, key)
-            if r is not None: return r
-    return None
-sw = find(m.get("a_vs_b", m), "sliced_w1") if "a_vs_b" in m else find(m, "sliced_w1")
-fl = find(m.get("ref_vs_b", {}), "sliced_w1")
+sw = m["sw1"]
+fl = m["floor"]["sw1"]
 ratio = sw / fl if sw and fl else float("nan")
 print(f"| {ds} | {t['seconds']:.1f} | {t['val_loss']:.4f} | {sw:.4f} | {fl:.4f} | {ratio:.2f} | {'yes' if ratio <= 1.2 else 'NO'} |")
 PY

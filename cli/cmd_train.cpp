@@ -27,7 +27,7 @@ struct options {
   ito::cli::sde_options sde;
   std::string param = "eps", weighting = "simple";
   ito::sde::index width = 128, depth = 3, batch = 512;
-  std::int64_t steps = 8000, save_every = 0, warmup = 100;
+  std::int64_t steps = 30000, save_every = 0, warmup = 100;
   double lr = 1e-3, ema = 0.999, val = 0.1, clip = 1.0, fourier_scale = 4.0;
   std::uint64_t seed = 0;
   unsigned threads = 2;
