@@ -1,12 +1,16 @@
 // ito::mpi::solve: run under mpiexec (ctest runs it with 2 and 3 ranks). Every
 // rank also runs the single-process ito::sde::solve locally, and rank 0 checks
 // that the distributed result is bit-identical: terminal states, snapshots,
-// moments, summary, blow-up reports and errors. Only CHECK (never REQUIRE),
+// moments, summary, blow-up reports and errors; and the exact reductions of
+// histograms and per-chunk Welford states. Only CHECK (never REQUIRE),
 // so a failure on one rank cannot leave the others waiting in a collective.
 #include <doctest/doctest.h>
 
+#include <boost/random/mersenne_twister.hpp>
+#include <boost/random/normal_distribution.hpp>
 #include <cmath>
 #include <ito/sde.hpp>
+#include <ito/sde/histogram.hpp>
 #include <ito/sde/mpi.hpp>
 #include <stdexcept>
 #include <string>
@@ -214,4 +218,69 @@ TEST_CASE("an exception on one rank is raised on every rank (no rank left waitin
   // bad options: the same invalid_argument everywhere
   o.block_size = 0;
   CHECK_THROWS_AS(ito::mpi::solve(world(), p, sde::euler_maruyama{}, o), ito::invalid_argument);
+}
+
+TEST_CASE("histogram reduce/allreduce over the ranks equals the one-process histogram (==)") {
+  const auto comm = world();
+  const int r = comm.rank(), p = comm.size();
+  // 10007 deterministic samples; rank r counts the contiguous share partition(0, n, r, p)
+  boost::random::mt19937_64 eng(23);
+  boost::random::normal_distribution<double> N(0.0, 1.0);
+  std::vector<double> xs(10007);
+  for (auto& v : xs) v = N(eng);
+  sde::histogram one(-2.5, 2.5, 1000), mine(-2.5, 2.5, 1000);
+  for (double x : xs) one.add(x);
+  const auto part = ito::mpi::partition(0, sde::index(xs.size()), r, p);
+  for (sde::index i = part.begin; i < part.end; ++i) mine.add(xs[std::size_t(i)]);
+  sde::histogram all = mine;
+  ito::mpi::allreduce(all, comm);
+  CHECK(all == one);
+  const sde::histogram before = mine;
+  ito::mpi::reduce(mine, comm);
+  if (r == 0) CHECK(mine == one);
+  else CHECK(mine == before);  // non-root ranks keep their own counts
+  // a different binning on one rank: invalid_argument on every rank
+  sde::histogram odd(-2.5, r == p - 1 ? 3.0 : 2.5, 1000);
+  CHECK_THROWS_AS(ito::mpi::reduce(odd, comm), ito::invalid_argument);
+}
+
+TEST_CASE("gather_concat / gather_welford: rank 0 gets every chunk's state in global order (==)") {
+  const auto comm = world();
+  const int r = comm.rank(), p = comm.size();
+  boost::random::mt19937_64 eng(5);
+  boost::random::normal_distribution<double> N(1.0, 2.0);
+  std::vector<double> xs(7 * 300 + 11);  // 8 chunks of 300, the last one short
+  for (auto& v : xs) v = N(eng);
+  const sde::index chunks = 8;
+  auto chunk_state = [&](sde::index c) {
+    sde::welford w;
+    for (std::size_t i = std::size_t(c) * 300; i < std::min(xs.size(), std::size_t(c + 1) * 300); ++i) w.add(xs[i]);
+    return w;
+  };
+  sde::welford one;  // the one-process fold ((c0 + c1) + c2) + ...
+  for (sde::index c = 0; c < chunks; ++c) one.merge(chunk_state(c));
+  std::vector<sde::welford> mine;
+  std::vector<double> ids;
+  const auto part = ito::mpi::partition(0, chunks, r, p);
+  for (sde::index c = part.begin; c < part.end; ++c) {
+    mine.push_back(chunk_state(c));
+    ids.push_back(double(c));
+  }
+  const auto got = ito::mpi::gather_welford(mine, comm);
+  const auto order = ito::mpi::gather_concat(ids, comm);
+  if (r == 0) {
+    CHECK(got.size() == std::size_t(chunks));
+    CHECK(order.size() == std::size_t(chunks));
+    for (std::size_t c = 0; c < order.size(); ++c) CHECK(order[c] == double(c));
+    sde::welford fold;
+    for (const auto& w : got) fold.merge(w);
+    CHECK(fold.n == one.n);
+    CHECK(fold.mean == one.mean);
+    CHECK(fold.m2 == one.m2);
+    CHECK(fold.m3 == one.m3);
+    CHECK(fold.m4 == one.m4);
+  } else {
+    CHECK(got.empty());
+    CHECK(order.empty());
+  }
 }

@@ -24,6 +24,10 @@
 ///    matrices on rank 0, column order = path order;
 ///  - the summary: blow-up = the earliest by step, then path, over all ranks;
 ///    threads = the sum over ranks; seconds = the slowest rank's wall time.
+/// Also: reduce()/allreduce() of a histogram (integer sums: exact), and
+/// gather_concat()/gather_welford() to collect per-chunk states on rank 0 in
+/// rank order (= global order for a contiguous partition), for callers that
+/// fold their own statistics (ito validate-ou's streaming mode).
 /// An exception on any rank is raised on every rank (the lowest failing
 /// rank's message), so no rank is left waiting in a collective.
 
@@ -50,8 +54,10 @@
 #include <vector>
 
 #include "error.hpp"
+#include "histogram.hpp"
 #include "observers.hpp"
 #include "solve.hpp"
+#include "stats.hpp"
 #include "types.hpp"
 
 namespace ito::mpi {
@@ -165,7 +171,7 @@ MPI_Datatype datatype() {
 
 namespace detail {
 
-constexpr int tag_moments = 7301, tag_gather = 7302;
+constexpr int tag_moments = 7301, tag_gather = 7302, tag_concat = 7303;
 constexpr std::size_t max_message = std::size_t(1) << 28;  // elements per message (int counts)
 
 /// Send n elements to `to` in messages of at most max_message elements.
@@ -312,6 +318,102 @@ inline std::optional<sde::blow_up_info> earliest_blow_up(const std::optional<sde
 }
 
 }  // namespace detail
+
+/// Rank 0 gets the concatenation of every rank's `mine` in rank order
+/// (rank 0's first); the other ranks get an empty vector. Lengths may differ
+/// between ranks (and be 0). With a contiguous partition in rank order
+/// (partition()), rank order is global order, so rank 0 can fold the items in
+/// the same order as one process. Messages of at most 2^28 elements.
+template <class T>
+std::vector<T> gather_concat(const std::vector<T>& mine, const communicator& comm) {
+  static_assert(std::is_arithmetic_v<T>, "gather_concat: a vector of numbers");
+  const int r = comm.rank(), p = comm.size();
+  std::int64_t len = std::int64_t(mine.size());
+  std::vector<std::int64_t> lens(r == 0 ? std::size_t(p) : 0);
+  detail::check(MPI_Gather(&len, 1, MPI_INT64_T, r == 0 ? lens.data() : nullptr, 1, MPI_INT64_T, 0, comm.get()),
+                "MPI_Gather");
+  if (r != 0) {
+    for (std::size_t k = 0; k < mine.size(); k += detail::max_message)
+      detail::check(MPI_Send(mine.data() + k, int(std::min(detail::max_message, mine.size() - k)), datatype<T>(), 0,
+                             detail::tag_concat, comm.get()),
+                    "MPI_Send");
+    return {};
+  }
+  std::int64_t total = 0;
+  for (auto l : lens) total += l;
+  std::vector<T> out(static_cast<std::size_t>(total));
+  std::copy(mine.begin(), mine.end(), out.begin());
+  std::size_t at = mine.size();
+  for (int q = 1; q < p; ++q) {
+    const std::size_t n = std::size_t(lens[std::size_t(q)]);
+    for (std::size_t k = 0; k < n; k += detail::max_message)
+      detail::check(MPI_Recv(out.data() + at + k, int(std::min(detail::max_message, n - k)), datatype<T>(), q,
+                             detail::tag_concat, comm.get(), MPI_STATUS_IGNORE),
+                    "MPI_Recv");
+    at += n;
+  }
+  return out;
+}
+
+/// gather_concat for Welford states (ito::sde::welford: n, mean, m2, m3, m4;
+/// n travels as a double, exact below 2^53): rank 0 gets every rank's states
+/// in rank order, bit for bit; other ranks an empty vector.
+inline std::vector<sde::welford> gather_welford(const std::vector<sde::welford>& mine, const communicator& comm) {
+  std::vector<double> flat;
+  flat.reserve(mine.size() * 5);
+  for (const auto& w : mine) flat.insert(flat.end(), {double(w.n), w.mean, w.m2, w.m3, w.m4});
+  const auto all = gather_concat(flat, comm);
+  std::vector<sde::welford> out(all.size() / 5);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const double* o = all.data() + 5 * i;
+    out[i].n = static_cast<long long>(o[0]);
+    out[i].mean = o[1], out[i].m2 = o[2], out[i].m3 = o[3], out[i].m4 = o[4];
+  }
+  return out;
+}
+
+namespace detail {
+/// Every rank's histogram has rank 0's binning, else ito::invalid_argument on every rank.
+inline void require_same_binning(const sde::histogram& h, const communicator& comm) {
+  double b[3] = {h.lo(), h.hi(), double(h.bins())};
+  double lo[3], hi[3];
+  check(MPI_Allreduce(b, lo, 3, MPI_DOUBLE, MPI_MIN, comm.get()), "MPI_Allreduce");
+  check(MPI_Allreduce(b, hi, 3, MPI_DOUBLE, MPI_MAX, comm.get()), "MPI_Allreduce");
+  if (lo[0] != hi[0] || lo[1] != hi[1] || lo[2] != hi[2])
+    throw ito::invalid_argument("histogram binning = [" + ito::detail::to_text(h.lo()) + ", " +
+                                ito::detail::to_text(h.hi()) + ") x " + std::to_string(h.bins()) +
+                                " on rank " + std::to_string(comm.rank()) +
+                                ": expected the same lo, hi and bins on every rank");
+}
+/// op(pointer, count) over the histogram's counts in pieces of at most max_message.
+template <class Op>
+void for_count_pieces(sde::histogram& h, Op op) {
+  auto& c = h.raw();
+  for (std::size_t k = 0; k < c.size(); k += max_message) op(c.data() + k, int(std::min(max_message, c.size() - k)));
+}
+}  // namespace detail
+
+/// Exact sum of every rank's histogram (integer counts), on rank `root` only;
+/// the other ranks' histograms are left unchanged. All ranks must pass
+/// histograms with the same lo, hi and bins (checked; invalid_argument on
+/// every rank otherwise). Cost: one MPI_Reduce of (bins + 3) int64.
+inline void reduce(sde::histogram& h, const communicator& comm, int root = 0) {
+  ito::detail::require(root >= 0 && root < comm.size(), "root", root, "a rank in [0, size)");
+  detail::require_same_binning(h, comm);
+  const bool me = comm.rank() == root;
+  detail::for_count_pieces(h, [&](std::int64_t* d, int n) {
+    detail::check(MPI_Reduce(me ? MPI_IN_PLACE : d, me ? d : nullptr, n, MPI_INT64_T, MPI_SUM, root, comm.get()),
+                  "MPI_Reduce");
+  });
+}
+
+/// Exact sum of every rank's histogram on every rank (MPI_Allreduce of the counts).
+inline void allreduce(sde::histogram& h, const communicator& comm) {
+  detail::require_same_binning(h, comm);
+  detail::for_count_pieces(h, [&](std::int64_t* d, int n) {
+    detail::check(MPI_Allreduce(MPI_IN_PLACE, d, n, MPI_INT64_T, MPI_SUM, comm.get()), "MPI_Allreduce");
+  });
+}
 
 /// \brief solve() over the ranks of `comm`: the blocks [block_begin, block_end)
 /// of `opt` are split statically over the ranks (see the file comment).
