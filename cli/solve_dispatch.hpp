@@ -13,10 +13,21 @@
 // single process computes, bit for bit. Otherwise (no MPI in the build, or a
 // plain `ito ...` without a launcher) it is ito::sde::solve and is_root() is
 // true. Only rank 0 should print or write.
+//
+// For commands that fold their own statistics over a static partition of the
+// work (validate-ou's streaming mode): local_threads, raise_everywhere,
+// gather_to_root (rank order) and reduce_to_root (histograms, exact); without
+// MPI they are the one-process identities.
+#include <algorithm>
 #include <cstdlib>
+#include <exception>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include <ito/sde/histogram.hpp>
 #include <ito/sde/solve.hpp>
+#include <ito/sde/stats.hpp>
 
 #if defined(ITO_WITH_MPI) && ITO_WITH_MPI
 #include <iostream>
@@ -88,6 +99,48 @@ ito::sde::solution<typename P::scalar_type> run_solve(const P& p, const Method& 
   if (detail::mpi_active()) return ito::mpi::solve(ito::mpi::communicator{}, p, method, opt);
 #endif
   return ito::sde::solve(p, method, opt);
+}
+
+/// Threads for this process: `requested`, or for 0 the hardware threads divided among this node's ranks
+/// (under MPI a collective call: every rank must call it).
+inline unsigned local_threads(unsigned requested) {
+  if (requested > 0) return requested;
+  unsigned node = 1;
+#if defined(ITO_WITH_MPI) && ITO_WITH_MPI
+  if (detail::mpi_active()) node = unsigned(std::max(1, ito::mpi::communicator{}.node_size()));
+#endif
+  return std::max(1u, std::max(1u, std::thread::hardware_concurrency()) / node);
+}
+
+/// Every rank raises the lowest failing rank's exception (one process: rethrows err if set).
+/// Call it before a collective that a failed rank would otherwise miss.
+inline void raise_everywhere(const std::exception_ptr& err) {
+#if defined(ITO_WITH_MPI) && ITO_WITH_MPI
+  if (detail::mpi_active()) return ito::mpi::detail::raise_if_any(err, ito::mpi::communicator{});
+#endif
+  if (err) std::rethrow_exception(err);
+}
+
+/// Rank 0: every rank's values concatenated in rank order (other ranks: empty; one process: mine).
+inline std::vector<double> gather_to_root(const std::vector<double>& mine) {
+#if defined(ITO_WITH_MPI) && ITO_WITH_MPI
+  if (detail::mpi_active()) return ito::mpi::gather_concat(mine, ito::mpi::communicator{});
+#endif
+  return mine;
+}
+inline std::vector<ito::sde::welford> gather_to_root(const std::vector<ito::sde::welford>& mine) {
+#if defined(ITO_WITH_MPI) && ITO_WITH_MPI
+  if (detail::mpi_active()) return ito::mpi::gather_welford(mine, ito::mpi::communicator{});
+#endif
+  return mine;
+}
+
+/// Rank 0's histogram becomes the exact sum over all ranks (one process: unchanged).
+inline void reduce_to_root(ito::sde::histogram& h) {
+#if defined(ITO_WITH_MPI) && ITO_WITH_MPI
+  if (detail::mpi_active()) ito::mpi::reduce(h, ito::mpi::communicator{});
+#endif
+  (void)h;
 }
 
 }  // namespace ito::cli
