@@ -26,9 +26,9 @@ struct options {
   ito::sde::index n = 20000;
   ito::cli::sde_options sde;
   std::string param = "eps", weighting = "simple";
-  ito::sde::index width = 128, depth = 3, batch = 512;
+  ito::sde::index width = 128, depth = 3, batch = 512, x_frequencies = 16;
   std::int64_t steps = 30000, save_every = 0, warmup = 100;
-  double lr = 1e-3, ema = 0.999, val = 0.1, clip = 1.0, fourier_scale = 4.0;
+  double lr = 1e-3, ema = 0.999, val = 0.1, clip = 1.0, fourier_scale = 4.0, x_fourier_scale = 1.0;
   std::uint64_t seed = 0;
   unsigned threads = 2;
   bool resume = false, json = false, quiet = false;
@@ -68,6 +68,8 @@ int run_training(const options& o, const SDE& sde, const ito::cli::sde_options& 
   t.arch.width = o.width;
   t.arch.depth = o.depth;
   t.arch.fourier_scale = o.fourier_scale;
+  t.arch.x_frequencies = o.x_frequencies;
+  t.arch.x_fourier_scale = o.x_fourier_scale;
   t.arch.seed = o.seed;
   t.output = d::parse_prediction(o.param);
   t.weighting = d::parse_loss_weighting(o.weighting);
@@ -122,6 +124,7 @@ int run_training(const options& o, const SDE& sde, const ito::cli::sde_options& 
                      {"train_size", tr->train_size()},
                      {"val_size", tr->val_size()},
                      {"params", tr->network().num_params()},
+                     {"x_features", tr->network().config().x_frequencies},
                      {"threads", o.threads}};
     std::cout << j.dump() << '\n';
   } else if (!o.quiet) {
@@ -144,7 +147,12 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
   sub->add_option("--weighting", o->weighting, "loss weight lambda(t): simple | likelihood")->capture_default_str();
   sub->add_option("--width", o->width, "hidden width")->capture_default_str();
   sub->add_option("--depth", o->depth, "hidden layers")->capture_default_str();
-  sub->add_option("--fourier-scale", o->fourier_scale, "std of the random Fourier frequencies")->capture_default_str();
+  sub->add_option("--fourier-scale", o->fourier_scale, "std of the random Fourier frequencies of t")->capture_default_str();
+  sub->add_option("--x-features", o->x_frequencies,
+                  "random Fourier features of x: G projections, 2G inputs (0 = raw x only)")
+      ->capture_default_str();
+  sub->add_option("--x-scale", o->x_fourier_scale, "std of the x-feature projections (data units^-1)")
+      ->capture_default_str();
   sub->add_option("--steps", o->steps, "total optimizer steps")->capture_default_str();
   sub->add_option("--batch", o->batch, "minibatch size")->capture_default_str();
   sub->add_option("--lr", o->lr, "Adam learning rate")->capture_default_str();
@@ -164,6 +172,7 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
                          "one of --data FILE or --dataset NAME");
     ito::detail::require(o->steps >= 0, "steps", o->steps, "an integer >= 0");
     ito::detail::require(o->threads >= 1, "threads", o->threads, "an integer >= 1");
+    d::detail::check_writable_destination(o->out);
     // --resume: the run's settings (seed, forward SDE, architecture, optimizer) come
     // from the checkpoint, so a built-in data set is drawn again with the same seed.
     std::unique_ptr<d::checkpoint> resume_from;

@@ -18,6 +18,8 @@ train_options tiny(unsigned threads = 1) {
   o.arch.width = 16;
   o.arch.depth = 2;
   o.arch.frequencies = 4;
+  o.arch.x_frequencies = 3;  // round trip and resume cover the x features
+  o.arch.x_fourier_scale = 0.8;
   o.batch = 64;
   o.seed = 5;
   o.threads = threads;
@@ -74,7 +76,59 @@ TEST_CASE("checkpoint: save and load round trip every field") {
   CHECK(r.adam_m == c.adam_m);
   CHECK(r.adam_v == c.adam_v);
   CHECK(r.frequencies == c.frequencies);
+  CHECK(r.arch.x_frequencies == 3);
+  CHECK(r.arch.x_fourier_scale == 0.8);
+  CHECK(r.x_frequencies.size() == 3 * 2);
+  CHECK(r.x_frequencies == c.x_frequencies);
   CHECK(checkpoint_bytes(r) == read_bytes(p));
+  fs::remove(p);
+}
+
+TEST_CASE("checkpoint: a version-1 file (before x features) still loads, as a network without them") {
+  const auto data = make_dataset("moons", 300, 4);
+  train_options o = tiny();
+  o.arch.x_frequencies = 0;
+  o.arch.x_fourier_scale = 1.0;  // what a version-1 file loads as
+  trainer<vp_sde> tr(vp_sde{}, data, o, "vp", {0.1, 20.0});
+  tr.run(3);
+  const checkpoint c = tr.to_checkpoint();
+  // rebuild the version-1 layout from the version-2 bytes: drop the x-feature count
+  // and scale (16 bytes after dim, width, depth, frequencies, Fourier scale) and the
+  // empty x-frequency array (its 8-byte length after the frequency array)
+  const std::string v2 = checkpoint_bytes(c);
+  const std::size_t h = ito::detail::ckpt_header_size;
+  std::string payload = v2.substr(h);
+  payload.erase(5 * 8, 16);
+  std::size_t at = 5 * 8 + 8;  // after the network seed
+  auto u64 = [&](std::size_t pos) {  // (no <cstring>: see checkpoint.hpp)
+    std::uint64_t v = 0;
+    std::copy_n(payload.data() + pos, 8, reinterpret_cast<char*>(&v));
+    return v;
+  };
+  auto skip_str = [&] { at += 8 + u64(at); };
+  auto skip_vec = [&] { at += 8 + 8 * u64(at); };
+  skip_str();               // sde name
+  skip_vec();               // sde parameters
+  skip_str();               // prediction
+  skip_str();               // weighting
+  at += 8 * 11;             // batch .. step
+  skip_str();               // rng state
+  skip_vec();               // frequencies
+  REQUIRE(u64(at) == 0);    // the empty x-frequency array
+  payload.erase(at, 8);
+  ito::detail::ckpt_writer hw;
+  hw.pod<std::uint32_t>(1);
+  hw.pod<std::uint64_t>(payload.size());
+  hw.pod<std::uint32_t>(ito::detail::ckpt_crc32(payload));
+  const fs::path p = temp_file("v1.ito");
+  write_bytes(p, std::string(ito::detail::ckpt_magic, 8) + hw.bytes() + payload);
+  const checkpoint r = load_checkpoint(p);
+  CHECK(r.arch.x_frequencies == 0);
+  CHECK(r.x_frequencies.empty());
+  CHECK(r.params == c.params);
+  CHECK(r.ema == c.ema);
+  CHECK(r.rng_state == c.rng_state);
+  CHECK(checkpoint_bytes(r) == v2);  // and it is written back as version 2
   fs::remove(p);
 }
 

@@ -88,15 +88,55 @@ TEST_CASE("mlp: every gradient matches central finite differences (double)") {
   c.frequencies = 4;
   c.fourier_scale = 2.0;
   c.seed = 11;
-  for (unsigned threads : {1u, 2u}) {
-    dmlp net(c, threads);
-    const auto X = randn<double>(3, 9, 2);
-    const auto t = times<double>(9, 3);
-    const auto R = randn<double>(3, 9, 4);
-    const double worst = worst_gradient_error(net, X, t, R, 1);
-    CAPTURE(threads);
-    CHECK(worst < 1e-6);
+  for (Eigen::Index G : {0, 5}) {  // without and with random Fourier features of x
+    c.x_frequencies = G;
+    c.x_fourier_scale = 0.7;
+    for (unsigned threads : {1u, 2u}) {
+      dmlp net(c, threads);
+      CHECK(net.num_params() == 7 * (3 + 2 * G + 8 + 1) + 2 * 7 * 8 + 3 * 8);
+      const auto X = randn<double>(3, 9, 2);
+      const auto t = times<double>(9, 3);
+      const auto R = randn<double>(3, 9, 4);
+      const double worst = worst_gradient_error(net, X, t, R, 1);
+      CAPTURE(threads);
+      CAPTURE(G);
+      CHECK(worst < 1e-6);
+    }
   }
+}
+
+TEST_CASE("mlp: x features are sin and cos of 2 pi B x, B ~ N(0, scale^2), drawn after w") {
+  mlp_config c;
+  c.seed = 9;
+  const mlp<double> plain(c);
+  c.x_frequencies = 3;
+  c.x_fourier_scale = 2.5;
+  const mlp<double> featured(c);
+  // the time frequencies are the same draws with or without x features
+  CHECK(featured.frequencies() == plain.frequencies());
+  REQUIRE(featured.x_frequencies().rows() == 3);
+  REQUIRE(featured.x_frequencies().cols() == 2);
+  CHECK(featured.x_frequencies().allFinite());
+  CHECK(featured.x_frequencies().cwiseAbs().maxCoeff() > 0);
+  // a network whose first layer reads only the sin feature of projection 0:
+  // out_0 = W_out silu(W_0 a + b) with W_0 = e_0 (row of the sin(2 pi B_0 x) input)
+  mlp_config one;
+  one.dim = 2;
+  one.width = 1;
+  one.depth = 1;
+  one.frequencies = 0;
+  one.x_frequencies = 1;
+  mlp<double> net(one);
+  net.x_frequencies() << 0.25, -0.5;
+  net.params().setZero();
+  net.params()(2) = 1.0;                   // W_0 (1 x 4): [x1 x2 sin cos] -> reads sin
+  net.params()(5) = 1.0;                   // W_1 (2 x 1) row 0
+  dmlp::matrix X(2, 1), out;
+  X << 0.3, 0.1;
+  net(X, 0.5, out);
+  const double a = std::sin(2 * 3.141592653589793 * (0.25 * 0.3 - 0.5 * 0.1));
+  CHECK(out(0, 0) == doctest::Approx(a / (1 + std::exp(-a))).epsilon(1e-14));
+  CHECK(out(1, 0) == 0.0);
 }
 
 TEST_CASE("mlp: gradient of the reference architecture on sampled parameters") {
@@ -111,30 +151,35 @@ TEST_CASE("mlp: gradient of the reference architecture on sampled parameters") {
 }
 
 TEST_CASE("mlp: exact divergence matches finite differences of the output") {
-  mlp_config c;
-  c.dim = 3;
-  c.width = 16;
-  c.depth = 2;
-  c.frequencies = 4;
-  c.seed = 3;
-  dmlp net(c, 2);
-  const auto X = randn<double>(3, 300, 4);  // more than one inference block per thread
-  const double t = 0.3;
-  dmlp::row_vector div;
-  net.divergence(X, t, div);
-  REQUIRE(div.size() == 300);
-  dmlp::matrix op, om;
-  dmlp::row_vector fd = dmlp::row_vector::Zero(300);
-  const double h = 1e-5;
-  for (int j = 0; j < 3; ++j) {
-    dmlp::matrix Xp = X, Xm = X;
-    Xp.row(j).array() += h;
-    Xm.row(j).array() -= h;
-    net(Xp, t, op);
-    net(Xm, t, om);
-    fd += (op.row(j) - om.row(j)) / (2 * h);
+  // with x features the tangent also passes through sin/cos(2 pi B x)
+  for (Eigen::Index G : {0, 6}) {
+    CAPTURE(G);
+    mlp_config c;
+    c.dim = 3;
+    c.width = 16;
+    c.depth = 2;
+    c.frequencies = 4;
+    c.x_frequencies = G;
+    c.seed = 3;
+    dmlp net(c, 2);
+    const auto X = randn<double>(3, 300, 4);  // more than one inference block per thread
+    const double t = 0.3;
+    dmlp::row_vector div;
+    net.divergence(X, t, div);
+    REQUIRE(div.size() == 300);
+    dmlp::matrix op, om;
+    dmlp::row_vector fd = dmlp::row_vector::Zero(300);
+    const double h = 1e-5;
+    for (int j = 0; j < 3; ++j) {
+      dmlp::matrix Xp = X, Xm = X;
+      Xp.row(j).array() += h;
+      Xm.row(j).array() -= h;
+      net(Xp, t, op);
+      net(Xm, t, om);
+      fd += (op.row(j) - om.row(j)) / (2 * h);
+    }
+    CHECK((div - fd).cwiseAbs().maxCoeff() < 1e-7 * std::max(1.0, fd.cwiseAbs().maxCoeff()));
   }
-  CHECK((div - fd).cwiseAbs().maxCoeff() < 1e-7 * std::max(1.0, fd.cwiseAbs().maxCoeff()));
 }
 
 TEST_CASE("mlp: same seed and thread count give identical bits; 1 vs 2 threads agree to rounding") {

@@ -5,11 +5,14 @@
 /// Layout (little-endian, as written by this machine):
 ///   header  : magic "ITOCKPT\x1a" (8 bytes), u32 format version, u64 payload size,
 ///             u32 CRC-32 of the payload (boost::crc_32_type)
-///   payload : architecture (dim, width, depth, frequencies, Fourier scale, seed),
+///   payload : architecture (dim, width, depth, frequencies, Fourier scale, [v2: x
+///             frequencies G, x Fourier scale], seed),
 ///             forward SDE (name + parameters), parametrization and loss weighting,
 ///             training settings (batch, seed, validation fraction, lr, EMA decay, clip,
-///             warm-up), step count, RNG state (text), Fourier frequencies, weights,
-///             EMA weights, Adam first and second moments.
+///             warm-up), step count, RNG state (text), Fourier frequencies, [v2: the
+///             G x d x-feature matrix, column-major], weights, EMA weights, Adam first
+///             and second moments.
+/// Version 2 added the x features; version 1 files (no x features) still load.
 /// Numbers are stored as f64 (exact for float and double networks), so a resumed run
 /// continues bit for bit. save_checkpoint writes `path.tmp`, flushes, fsyncs and
 /// renames it over `path`: an interrupted save leaves the previous file intact.
@@ -40,7 +43,8 @@ namespace ito::diffusion {
 
 /// Everything a checkpoint holds (plain data; train.hpp converts to and from a trainer).
 struct checkpoint {
-  static constexpr std::uint32_t format_version = 1;
+  static constexpr std::uint32_t format_version = 2;
+  static constexpr std::uint32_t oldest_readable_version = 1;
 
   nn::mlp_config arch;
   std::string sde_name;              ///< "vp", "subvp", "ve", "ou"
@@ -57,7 +61,7 @@ struct checkpoint {
   // state
   std::int64_t step = 0;
   std::string rng_state;
-  std::vector<double> frequencies, params, ema, adam_m, adam_v;
+  std::vector<double> frequencies, x_frequencies, params, ema, adam_m, adam_v;
 };
 
 }  // namespace ito::diffusion
@@ -137,8 +141,9 @@ class ckpt_reader {
 /// at most limit + 1 layers, however large the stored depth.
 inline std::uint64_t ckpt_num_params_capped(const ito::diffusion::nn::mlp_config& a, std::uint64_t limit) {
   const auto over = [&](std::int64_t v) { return static_cast<std::uint64_t>(v) > limit; };
-  if (over(a.dim) || over(a.width) || over(a.depth) || over(a.frequencies)) return limit + 1;
-  const auto in0 = static_cast<std::uint64_t>(a.dim) + 2 * static_cast<std::uint64_t>(a.frequencies);
+  if (over(a.dim) || over(a.width) || over(a.depth) || over(a.frequencies) || over(a.x_frequencies)) return limit + 1;
+  const auto in0 = static_cast<std::uint64_t>(a.dim) + 2 * static_cast<std::uint64_t>(a.frequencies) +
+                   2 * static_cast<std::uint64_t>(a.x_frequencies);
   std::uint64_t p = 0;
   for (std::int64_t l = 0; l <= a.depth; ++l) {
     const std::uint64_t in = (l == 0 ? in0 : static_cast<std::uint64_t>(a.width)) + 1;
@@ -191,6 +196,8 @@ inline std::string checkpoint_bytes(const checkpoint& c) {
   w.pod<std::int64_t>(c.arch.depth);
   w.pod<std::int64_t>(c.arch.frequencies);
   w.pod<double>(c.arch.fourier_scale);
+  w.pod<std::int64_t>(c.arch.x_frequencies);
+  w.pod<double>(c.arch.x_fourier_scale);
   w.pod<std::uint64_t>(c.arch.seed);
   w.str(c.sde_name);
   w.vec(c.sde_params);
@@ -209,6 +216,7 @@ inline std::string checkpoint_bytes(const checkpoint& c) {
   w.pod(c.step);
   w.str(c.rng_state);
   w.vec(c.frequencies);
+  w.vec(c.x_frequencies);
   w.vec(c.params);
   w.vec(c.ema);
   w.vec(c.adam_m);
@@ -238,9 +246,10 @@ inline checkpoint parse_checkpoint(const std::string& bytes, const std::string& 
   const auto version = h.pod<std::uint32_t>("format version");
   const auto size = h.pod<std::uint64_t>("payload size");
   const auto crc = h.pod<std::uint32_t>("checksum");
-  if (version != checkpoint::format_version)
+  if (version < checkpoint::oldest_readable_version || version > checkpoint::format_version)
     throw ito::format_error(file + ": unsupported checkpoint format version " + std::to_string(version) +
-                            " (this build reads version " + std::to_string(checkpoint::format_version) + ")");
+                            " (this build reads versions " + std::to_string(checkpoint::oldest_readable_version) +
+                            " to " + std::to_string(checkpoint::format_version) + ")");
   const std::size_t have = bytes.size() - ito::detail::ckpt_header_size;
   if (have < size)
     throw ito::format_error(file + ": truncated checkpoint: payload has " + std::to_string(have) + " of " +
@@ -258,6 +267,12 @@ inline checkpoint parse_checkpoint(const std::string& bytes, const std::string& 
   c.arch.depth = r.pod<std::int64_t>("depth");
   c.arch.frequencies = r.pod<std::int64_t>("frequencies");
   c.arch.fourier_scale = r.pod<double>("fourier scale");
+  if (version >= 2) {
+    c.arch.x_frequencies = r.pod<std::int64_t>("x frequencies");
+    c.arch.x_fourier_scale = r.pod<double>("x fourier scale");
+  } else {
+    c.arch.x_frequencies = 0;
+  }
   c.arch.seed = r.pod<std::uint64_t>("network seed");
   c.sde_name = r.str("sde name");
   c.sde_params = r.vec("sde parameters");
@@ -276,6 +291,7 @@ inline checkpoint parse_checkpoint(const std::string& bytes, const std::string& 
   c.step = r.pod<std::int64_t>("step");
   c.rng_state = r.str("rng state");
   c.frequencies = r.vec("frequencies");
+  if (version >= 2) c.x_frequencies = r.vec("x frequencies");
   c.params = r.vec("weights");
   c.ema = r.vec("ema weights");
   c.adam_m = r.vec("adam m");
@@ -292,7 +308,8 @@ inline checkpoint parse_checkpoint(const std::string& bytes, const std::string& 
     throw ito::format_error(file + ": wrong dimension in checkpoint: weights has " + std::to_string(c.params.size()) +
                             " values, which does not match the architecture (dim " + std::to_string(c.arch.dim) +
                             ", width " + std::to_string(c.arch.width) + ", depth " + std::to_string(c.arch.depth) +
-                            ", frequencies " + std::to_string(c.arch.frequencies) + ")");
+                            ", frequencies " + std::to_string(c.arch.frequencies) + ", x frequencies " +
+                            std::to_string(c.arch.x_frequencies) + ")");
   const auto P = static_cast<std::size_t>(c.arch.num_params());
   const auto bad = [&](const std::vector<double>& v, std::size_t n, const char* what) {
     if (v.size() != n)
@@ -302,6 +319,9 @@ inline checkpoint parse_checkpoint(const std::string& bytes, const std::string& 
                               std::to_string(n));
   };
   bad(c.frequencies, static_cast<std::size_t>(c.arch.frequencies), "frequencies");
+  // G x d without overflow: both are at most the weight count here
+  bad(c.x_frequencies, static_cast<std::size_t>(c.arch.x_frequencies) * static_cast<std::size_t>(c.arch.dim),
+      "x frequencies");
   bad(c.params, P, "weights");
   bad(c.ema, P, "ema weights");
   bad(c.adam_m, P, "adam m");

@@ -128,6 +128,8 @@ template <class SDE, class S = float>
 network_score<SDE, S> network_score_from_checkpoint(SDE sde, const checkpoint& c, unsigned threads = 1) {
   nn::mlp<S> net(c.arch, threads);
   for (index i = 0; i < net.frequencies().size(); ++i) net.frequencies()(i) = static_cast<S>(c.frequencies[static_cast<std::size_t>(i)]);
+  for (index i = 0; i < net.x_frequencies().size(); ++i)
+    net.x_frequencies().data()[i] = static_cast<S>(c.x_frequencies[static_cast<std::size_t>(i)]);
   for (index i = 0; i < net.num_params(); ++i) net.params()(i) = static_cast<S>(c.ema[static_cast<std::size_t>(i)]);
   return network_score<SDE, S>(std::move(sde), std::move(net), parse_prediction(c.prediction));
 }
@@ -194,6 +196,9 @@ class trainer {
     check_checkpoint_dim(c, data.rows(), "checkpoint");
     from_doubles(c.frequencies, net_.frequencies());
     eval_.frequencies() = net_.frequencies();
+    for (index i = 0; i < net_.x_frequencies().size(); ++i)  // G x d, column-major
+      net_.x_frequencies().data()[i] = static_cast<S>(c.x_frequencies[static_cast<std::size_t>(i)]);
+    eval_.x_frequencies() = net_.x_frequencies();
     from_doubles(c.params, net_.params());
     from_doubles(c.ema, ema_.weights());
     from_doubles(c.adam_m, opt_state_.m());
@@ -292,6 +297,7 @@ class trainer {
     os << rng_;
     c.rng_state = os.str();
     c.frequencies = to_doubles(net_.frequencies());
+    c.x_frequencies.assign(net_.x_frequencies().data(), net_.x_frequencies().data() + net_.x_frequencies().size());
     c.params = to_doubles(net_.params());
     c.ema = to_doubles(ema_.weights());
     c.adam_m = to_doubles(opt_state_.m());

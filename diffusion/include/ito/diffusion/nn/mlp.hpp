@@ -66,9 +66,16 @@ struct mlp_config {
   index depth = 3;              ///< number of hidden layers (>= 1)
   index frequencies = 16;       ///< F: Fourier frequencies (2F time features)
   double fourier_scale = 4.0;   ///< standard deviation of the frequencies w
+  /// G: random Fourier features of x itself (2G features sin/cos(2 pi B x), B a G x d
+  /// matrix with N(0, x_fourier_scale^2) entries; Tancik et al. 2020). 0 = the plain
+  /// network of x and the time features. An MLP of raw x is slow to learn fine curved
+  /// structure (spectral bias): the rings data set needs these, so `ito train` uses
+  /// G = 16, scale 1 by default.
+  index x_frequencies = 0;
+  double x_fourier_scale = 1.0; ///< standard deviation of the entries of B
   std::uint64_t seed = 0;       ///< seeds the frequencies and the initial weights
 
-  index input_dim() const { return dim + 2 * frequencies; }
+  index input_dim() const { return dim + 2 * x_frequencies + 2 * frequencies; }
   index layer_in(index l) const { return l == 0 ? input_dim() : width; }
   index layer_out(index l) const { return l == depth ? dim : width; }
   index num_params() const {
@@ -83,6 +90,9 @@ struct mlp_config {
     ito::detail::require(frequencies >= 0, "frequencies", frequencies, "an integer >= 0");
     ito::detail::require(std::isfinite(fourier_scale) && fourier_scale >= 0, "fourier_scale",
                     fourier_scale, "a finite number >= 0");
+    ito::detail::require(x_frequencies >= 0, "x_frequencies", x_frequencies, "an integer >= 0");
+    ito::detail::require(std::isfinite(x_fourier_scale) && x_fourier_scale >= 0, "x_fourier_scale",
+                    x_fourier_scale, "a finite number >= 0");
   }
 };
 
@@ -104,6 +114,10 @@ class mlp {
     boost::random::normal_distribution<double> normal(0.0, 1.0);
     freq_.resize(cfg_.frequencies);
     for (index i = 0; i < cfg_.frequencies; ++i) freq_(i) = static_cast<S>(cfg_.fourier_scale * normal(rng));
+    // drawn after w (and none when G = 0), so a network without x features keeps
+    // the same initial weights for a seed
+    xfreq_.resize(cfg_.x_frequencies, cfg_.dim);
+    for (index i = 0; i < xfreq_.size(); ++i) xfreq_.data()[i] = static_cast<S>(cfg_.x_fourier_scale * normal(rng));
     theta_.resize(cfg_.num_params());
     grad_.setZero(cfg_.num_params());
     index off = 0;
@@ -121,6 +135,7 @@ class mlp {
   mlp(const mlp& o) : mlp(o.cfg_, o.threads()) {
     theta_ = o.theta_;
     freq_ = o.freq_;
+    xfreq_ = o.xfreq_;
   }
   mlp& operator=(const mlp& o) {
     if (this != &o) {
@@ -141,6 +156,9 @@ class mlp {
   /// The fixed Fourier frequencies w (F).
   vector& frequencies() { return freq_; }
   const vector& frequencies() const { return freq_; }
+  /// The fixed x-feature matrix B (G x d, column-major).
+  matrix& x_frequencies() { return xfreq_; }
+  const matrix& x_frequencies() const { return xfreq_; }
 
   unsigned threads() const { return pool_->size(); }
   /// Columns are split into `k` contiguous parts, one per thread (k >= 1).
@@ -239,6 +257,7 @@ class mlp {
     theta_.swap(o.theta_);
     grad_.swap(o.grad_);
     freq_.swap(o.freq_);
+    xfreq_.swap(o.xfreq_);
     std::swap(offsets_, o.offsets_);
     std::swap(pool_, o.pool_);
     std::swap(ws_, o.ws_);
@@ -248,12 +267,13 @@ class mlp {
 
  private:
   static constexpr index infer_block = 256;
+  static constexpr S two_pi = static_cast<S>(6.283185307179586476925286766559);
 
   struct workspace {
-    std::vector<matrix> A;   // A[0] = input (d+2F), A[l+1] = silu(Z[l])
+    std::vector<matrix> A;   // A[0] = input (d+2G+2F), A[l+1] = silu(Z[l])
     std::vector<matrix> Z;   // pre-activations of hidden layer l
     std::vector<matrix> Sg;  // sigmoid(Z[l])
-    matrix out, dA, dZ, T, T2;
+    matrix out, dA, dZ, T, T2, xarg, xtan;
     row_vector arg;
     vector grad;
     index cap = -1;
@@ -286,6 +306,8 @@ class mlp {
     w.T.resize(cfg_.width, cap);
     w.T2.resize(cfg_.width, cap);
     w.arg.resize(cap);
+    w.xarg.resize(cfg_.x_frequencies, cap);
+    w.xtan.resize(2 * cfg_.x_frequencies, cap);
     w.grad.resize(cfg_.num_params());
     w.cap = cap;
   }
@@ -295,14 +317,19 @@ class mlp {
   void run_forward(const XB& X, const TB& t, workspace& w, index cap) {
     reserve(w, cap);
     const index n = X.cols();
-    const index d = cfg_.dim, F = cfg_.frequencies;
-    constexpr S two_pi = static_cast<S>(6.283185307179586476925286766559);
+    const index d = cfg_.dim, F = cfg_.frequencies, G = cfg_.x_frequencies, o = d + 2 * G;
     auto A0 = w.A[0].leftCols(n);
     A0.topRows(d) = X;
+    if (G > 0) {  // rows d..d+2G: sin(2 pi B x), cos(2 pi B x)
+      auto arg = w.xarg.leftCols(n);
+      arg.noalias() = (two_pi * xfreq_) * X;
+      A0.middleRows(d, G) = arg.array().sin();
+      A0.middleRows(d + G, G) = arg.array().cos();
+    }
     for (index f = 0; f < F; ++f) {
       w.arg.head(n) = (two_pi * freq_(f)) * t;
-      A0.row(d + f) = w.arg.head(n).array().sin();
-      A0.row(d + F + f) = w.arg.head(n).array().cos();
+      A0.row(o + f) = w.arg.head(n).array().sin();
+      A0.row(o + F + f) = w.arg.head(n).array().cos();
     }
     for (index l = 0; l < cfg_.depth; ++l) {
       auto Z = w.Z[l].leftCols(n);
@@ -346,17 +373,29 @@ class mlp {
 
   template <class DivB>
   void run_divergence(workspace& w, index n, DivB div) {
-    const index L = cfg_.depth;
+    const index L = cfg_.depth, d = cfg_.dim, G = cfg_.x_frequencies;
     div.setZero();
     for (index j = 0; j < cfg_.dim; ++j) {
-      // tangent of layer-0 pre-activation along e_j is the column W_0(:, j)
+      // tangent of layer-0 pre-activation along e_j: the column W_0(:, j), plus with
+      // x features W_0[:, sin rows] (2 pi B(:, j) cos) - W_0[:, cos rows] (2 pi B(:, j) sin)
       auto T = w.T.leftCols(n);
       auto T2 = w.T2.leftCols(n);
       const auto deriv = [&](index l) {
         const auto s = w.Sg[l].leftCols(n).array();
         return s * (S(1) + w.Z[l].leftCols(n).array() * (S(1) - s));
       };
-      T = deriv(0).colwise() * weight(0).col(j).array();
+      if (G > 0) {
+        const auto A0 = w.A[0].leftCols(n);
+        auto X = w.xtan.leftCols(n);
+        const auto b = (two_pi * xfreq_.col(j)).array();
+        X.topRows(G) = A0.middleRows(d + G, G).array().colwise() * b;
+        X.bottomRows(G) = -(A0.middleRows(d, G).array().colwise() * b);
+        T2.noalias() = weight(0).middleCols(d, 2 * G) * X;
+        T2.colwise() += weight(0).col(j);
+        T = deriv(0) * T2.array();
+      } else {
+        T = deriv(0).colwise() * weight(0).col(j).array();
+      }
       for (index l = 1; l < L; ++l) {
         T2.noalias() = weight(l) * T;
         T = deriv(l) * T2.array();
@@ -367,6 +406,7 @@ class mlp {
 
   mlp_config cfg_;
   vector theta_, grad_, freq_;
+  matrix xfreq_;
   std::vector<index> offsets_;
   std::unique_ptr<thread_pool> pool_;
   std::vector<workspace> ws_;
