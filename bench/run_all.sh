@@ -82,4 +82,39 @@ fi
   echo "Reproduce: \`./run bench\` (builds build/ with -DITO_NATIVE=ON, then runs bench/run_all.sh);"
   echo "ito alone: \`build/cli/ito bench em-ou --paths 100000 --steps 1000 --threads 2 --json\`."
 } >> "$out/table.md"
+# The compute floor of W2/W3 (issue 5): FLOPs of the step / Eigen's measured float
+# GEMM rate at the network's shapes on this machine (bench/nn_floor), times the threads.
+floor_bin="$build/bench/nn_floor"
+if [ -x "$floor_bin" ] && [ -f "$out/ito_train.json" ] && [ -f "$out/ito_sample.json" ]; then
+  echo "== W2/W3 compute floor: $floor_bin" >&2
+  "$floor_bin" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+    --benchmark_out="$out/nn_floor.json" --benchmark_out_format=json >&2 &&
+  "$py" - "$out" >> "$out/table.md" <<'PY'
+import json, sys
+out = sys.argv[1]
+b = {r["name"]: r for r in json.load(open(f"{out}/nn_floor.json"))["benchmarks"] if r.get("aggregate_name") == "median"}
+rate = lambda name: b[name + "_median"]["flops"] if name + "_median" in b else float("nan")
+# the reference network 2 + 32 -> 128 -> 128 -> 128 -> 2: FLOPs per column
+fwd = 2 * (34 * 128 + 2 * 128 * 128 + 128 * 2)
+step = 3 * fwd - 2 * 34 * 128                 # forward + backward (no input gradient)
+w2_flop, w3_flop = step * 512, fwd * 10000 * 100
+threads = 2
+r2 = rate("BM_gemm/128/128/512/real_time")    # the dominant product of a training step
+r3 = rate("BM_gemm/128/128/256/real_time")    # inference works in blocks of 256 columns
+t = json.load(open(f"{out}/ito_train.json")); s = json.load(open(f"{out}/ito_sample.json"))
+ito_w2 = t["ms_per_step"] * 1e-3
+ito_w3 = 100 * 10000 / (s["msample_steps_per_s"] * 1e6)
+f2, f3 = w2_flop / (threads * r2), w3_flop / (threads * r3)
+print()
+print("Compute floor (issue 5): FLOPs of the step / (2 threads x Eigen's float GEMM rate at the "
+      "network's shapes, one thread, bench/nn_floor):")
+print()
+print("| workload | FLOPs | GEMM rate, 1 thread | floor (2 threads) | ito | ito / floor |")
+print("|---|---|---|---|---|---|")
+print(f"| W2 train step, batch 512 | {w2_flop/1e9:.3f} GFLOP | {r2/1e9:.1f} GFLOP/s (128x128x512) | "
+      f"{f2*1e3:.3f} ms | {ito_w2*1e3:.3f} ms | {f2/ito_w2:.0%} of the floor rate |")
+print(f"| W3 EM sampling, 10000 x 100 | {w3_flop/1e9:.1f} GFLOP | {r3/1e9:.1f} GFLOP/s (128x128x256) | "
+      f"{f3:.3f} s | {ito_w3:.3f} s | {f3/ito_w3:.0%} of the floor rate |")
+PY
+fi
 cat "$out/table.md"

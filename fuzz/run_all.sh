@@ -15,7 +15,7 @@ for t in csv gmm checkpoint; do
   cp -n "$src/fuzz/corpus/$t/"* "$work/" 2>/dev/null || true
   log="$out/fuzz_$t.log"
   echo "fuzz: $t for ${secs}s (log $log)" >&2
-  if ! nice "$out/fuzz_$t" -max_total_time="$secs" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+  if ! nice "$out/fuzz_$t" -max_total_time="$secs" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
       -artifact_prefix="$crashes/" -print_final_stats=1 "$work" >"$log" 2>&1; then
     echo "fuzz: $t FAILED; see $log and $crashes/" >&2
     status=1
