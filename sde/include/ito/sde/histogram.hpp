@@ -89,11 +89,21 @@ class histogram {
 
   /// Add another histogram's counts (exact). Both must have the same lo, hi and bins.
   void merge(const histogram& o) {
-    detail::require(same_binning(o), "histogram binning",
-                    "[" + detail::to_text(o.lo_) + ", " + detail::to_text(o.hi_) + ") x " + std::to_string(o.bins_),
-                    "the same as [" + detail::to_text(lo_) + ", " + detail::to_text(hi_) + ") x " +
-                        std::to_string(bins_));
+    if (!same_binning(o)) binning_mismatch(o);
     for (std::size_t i = 0; i < c_.size(); ++i) c_[i] += o.c_[i];
+  }
+  /// Throws the mismatch (kept out of line: the message is only built on failure,
+  /// which also keeps GCC 12's -Wrestrict false positive on inlined string
+  /// concatenation away from merge()).
+  [[noreturn, gnu::noinline, gnu::cold]] void binning_mismatch(const histogram& o) const {
+    std::string got = "[";
+    got.append(detail::to_text(o.lo_)).append(", ").append(detail::to_text(o.hi_)).append(") x ");
+    got.append(std::to_string(o.bins_));
+    std::string want = "the same as [";
+    want.append(detail::to_text(lo_)).append(", ").append(detail::to_text(hi_)).append(") x ");
+    want.append(std::to_string(bins_));
+    detail::require(false, "histogram binning", got, want);
+    throw ito::invalid_argument("histogram binning: " + got + ": expected " + want);  // not reached
   }
   bool same_binning(const histogram& o) const { return lo_ == o.lo_ && hi_ == o.hi_ && bins_ == o.bins_; }
 
