@@ -18,7 +18,7 @@
 namespace {
 
 ito::bench::em_ou_params params;
-ito::sde::index block_size = 0;  // 0: solve_options' default
+ito::sde::index_t block_size = 0;  // 0: solve_options' default
 
 template <class F>
 void run_row(benchmark::State& state, F&& f) {

@@ -21,12 +21,12 @@
 
 namespace ito::bench {
 
-using sde::index;
+using sde::index_t;
 
 struct em_ou_params {
   double kappa = 2.0, theta = 0.5, sigma = 0.8, x0 = 1.5, t1 = 1.0;
-  index paths = 100000;
-  index steps = 1000;
+  index_t paths = 100000;
+  index_t steps = 1000;
   std::uint64_t seed = 1;
   double path_steps() const { return double(paths) * double(steps); }
 };
@@ -39,13 +39,13 @@ inline auto em_ou_problem(const em_ou_params& q) {
       [kappa, theta](const ensemble<>& x, double, ensemble<>& f) {
         f = (kappa * (theta - x.array())).matrix();
       },
-      [sigma](double, matrix<>& g) { g(0, 0) = sigma; }, ensemble<>::Constant(1, 1, q.x0), 0.0,
+      [sigma](double, matrix_t<>& g) { g(0, 0) = sigma; }, ensemble<>::Constant(1, 1, q.x0), 0.0,
       q.t1, 1);
 }
 
 /// ito: solve(problem, euler_maruyama, keep_terminal) on `threads` threads
 /// (0 = all cores). block_size 0 keeps solve_options' default.
-inline sde::solution<double> em_ou_ito_solve(const em_ou_params& q, unsigned threads, index block_size = 0) {
+inline sde::solution<double> em_ou_ito_solve(const em_ou_params& q, unsigned threads, index_t block_size = 0) {
   auto p = em_ou_problem(q);
   sde::solve_options<> opt;
   opt.steps = q.steps;
@@ -59,7 +59,7 @@ inline sde::solution<double> em_ou_ito_solve(const em_ou_params& q, unsigned thr
 }
 
 /// The same, returning the terminal mean.
-inline double em_ou_ito(const em_ou_params& q, unsigned threads, index block_size = 0) {
+inline double em_ou_ito(const em_ou_params& q, unsigned threads, index_t block_size = 0) {
   return em_ou_ito_solve(q, threads, block_size).terminal_moments().mean(0);
 }
 
@@ -70,9 +70,9 @@ inline double em_ou_hand_loop(const em_ou_params& q) {
   boost::random::normal_distribution<double> normal;
   const double h = q.t1 / double(q.steps), sqrt_h = std::sqrt(h);
   double sum = 0;
-  for (index i = 0; i < q.paths; ++i) {
+  for (index_t i = 0; i < q.paths; ++i) {
     double x = q.x0;
-    for (index k = 0; k < q.steps; ++k) x += q.kappa * (q.theta - x) * h + q.sigma * sqrt_h * normal(engine);
+    for (index_t k = 0; k < q.steps; ++k) x += q.kappa * (q.theta - x) * h + q.sigma * sqrt_h * normal(engine);
     sum += x;
   }
   return sum / double(q.paths);
@@ -81,16 +81,16 @@ inline double em_ou_hand_loop(const em_ou_params& q) {
 /// The floor: draw paths x steps normals with the same engine and
 /// distribution into a buffer of `chunk` values, as the solver does, and
 /// nothing else. Returns the sum of the last buffer.
-inline double em_ou_normals_floor(const em_ou_params& q, index chunk = 512) {
+inline double em_ou_normals_floor(const em_ou_params& q, index_t chunk = 512) {
   boost::random::mt19937_64 engine(q.seed);
   boost::random::normal_distribution<double> normal;
   std::vector<double> buf(std::size_t(chunk), 0.0);
   double total = 0;
-  const index chunks = (q.paths + chunk - 1) / chunk;
-  for (index c = 0; c < chunks; ++c) {
-    const index len = std::min(chunk, q.paths - c * chunk);
-    for (index k = 0; k < q.steps; ++k) {
-      for (index i = 0; i < len; ++i) buf[std::size_t(i)] = normal(engine);
+  const index_t chunks = (q.paths + chunk - 1) / chunk;
+  for (index_t c = 0; c < chunks; ++c) {
+    const index_t len = std::min(chunk, q.paths - c * chunk);
+    for (index_t k = 0; k < q.steps; ++k) {
+      for (index_t i = 0; i < len; ++i) buf[std::size_t(i)] = normal(engine);
       total += buf[std::size_t(len - 1)];
     }
   }

@@ -14,7 +14,7 @@ namespace {
 struct options {
   ito::bench::em_ou_params params;
   unsigned threads = 0;
-  ito::sde::index block_size = 0;
+  ito::sde::index_t block_size = 0;
   int repeats = 1;
   bool json = false;
 };

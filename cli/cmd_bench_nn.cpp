@@ -22,7 +22,7 @@ namespace d = ito::diffusion;
 using clock_type = std::chrono::steady_clock;
 
 struct train_opts {
-  ito::sde::index batch = 512, width = 128, depth = 3;
+  ito::sde::index_t batch = 512, width = 128, depth = 3;
   std::int64_t steps = 500, warmup_steps = 20;
   unsigned threads = 2;
   int repeats = 3;
@@ -30,7 +30,7 @@ struct train_opts {
 };
 
 struct sample_opts {
-  ito::sde::index n = 10000, steps = 100, width = 128, depth = 3, block = 512;
+  ito::sde::index_t n = 10000, steps = 100, width = 128, depth = 3, block = 512;
   unsigned threads = 2;
   int repeats = 3;
   bool json = false;
@@ -39,7 +39,7 @@ struct sample_opts {
 // forward + backward flops of one step of the network on one column
 double flops_per_column(const d::nn::mlp_config& c, bool backward) {
   double f = 0;
-  for (ito::sde::index l = 0; l <= c.depth; ++l) f += 2.0 * double(c.layer_in(l)) * double(c.layer_out(l));
+  for (ito::sde::index_t l = 0; l <= c.depth; ++l) f += 2.0 * double(c.layer_in(l)) * double(c.layer_out(l));
   return backward ? 3 * f - 2.0 * double(c.layer_in(0)) * double(c.width) : f;
 }
 

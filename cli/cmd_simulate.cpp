@@ -42,7 +42,7 @@ ito::sde::solve_summary run(const options& o) {
     const double kappa = o.kappa, theta = o.theta, sigma = o.sigma;
     return go(make_additive_problem<double>(
         [kappa, theta](const ensemble<>& x, double, ensemble<>& f) { f = (kappa * (theta - x.array())).matrix(); },
-        [sigma](double, matrix<>& g) { g(0, 0) = sigma; }, ensemble<>::Constant(1, 1, o.x0.value_or(1.5)), 0.0, o.t1,
+        [sigma](double, matrix_t<>& g) { g(0, 0) = sigma; }, ensemble<>::Constant(1, 1, o.x0.value_or(1.5)), 0.0, o.t1,
         1));
   }
   if (o.problem == "gbm") return go(gbm_problem<double>(o.alpha, o.beta, o.x0.value_or(0.5), o.t1).problem);

@@ -23,10 +23,10 @@ namespace d = ito::diffusion;
 
 struct options {
   std::string data, dataset, gmm, out;
-  ito::sde::index n = 20000;
+  ito::sde::index_t n = 20000;
   ito::cli::sde_options sde;
   std::string param = "eps", weighting = "simple";
-  ito::sde::index width = 128, depth = 3, batch = 512, x_frequencies = 16;
+  ito::sde::index_t width = 128, depth = 3, batch = 512, x_frequencies = 16;
   std::int64_t steps = 30000, save_every = 0, warmup = 100;
   double lr = 1e-3, ema = 0.999, val = 0.1, clip = 1.0, fourier_scale = 4.0, x_fourier_scale = 1.0;
   std::uint64_t seed = 0;

@@ -53,12 +53,12 @@
 
 namespace {
 using namespace ito::sde;
-using ito::sde::index;
+using ito::sde::index_t;
 
 struct options {
   double kappa = 1, theta = 0, sigma = 1, x0 = 1, t1 = 1;
   std::vector<double> times;
-  index paths = 1000000, steps = 10;
+  index_t paths = 1000000, steps = 10;
   std::string method = "exact";
   std::uint64_t seed = 1;
   unsigned threads = 0;
@@ -66,12 +66,12 @@ struct options {
   std::string multivariate;
   bool json = false;
   std::string mode = "auto";      // auto, classic, streaming
-  index chunk_blocks = 2048;      // streaming: blocks per chunk (part of the result's identity)
-  index ks_bins = index(1) << 20;  // streaming: histogram bins of u for the binned KS
+  index_t chunk_blocks = 2048;      // streaming: blocks per chunk (part of the result's identity)
+  index_t ks_bins = index_t(1) << 20;  // streaming: histogram bins of u for the binned KS
 };
 
 /// Paths above which --mode auto streams (classic would keep >= 80 MB per check time).
-constexpr index auto_streaming_paths = 10000000;
+constexpr index_t auto_streaming_paths = 10000000;
 
 /// One row of the report: a test_result plus what the scheme itself converges to.
 struct check {
@@ -173,7 +173,7 @@ mv_spec read_multivariate(const std::string& file) {
   return s;
 }
 
-welford row_stats(const ensemble<double>& x, index i) {
+welford row_stats(const ensemble<double>& x, index_t i) {
   welford w;
   w.add_all(x.row(i));
   return w;
@@ -260,8 +260,8 @@ const ensemble<double>& sample_at(const solution<double>& sol, const std::vector
   return i < sol.snapshots.size() ? sol.snapshots[i] : sol.terminal;
 }
 
-std::vector<index> grid_indices(const std::vector<double>& ts, const time_grid<double>& g) {
-  std::vector<index> k;
+std::vector<index_t> grid_indices(const std::vector<double>& ts, const time_grid<double>& g) {
+  std::vector<index_t> k;
   for (double t : ts) k.push_back(g.find(t));
   return k;
 }
@@ -287,14 +287,14 @@ struct comoments {
   double n = 0, mx = 0, my = 0, m20 = 0, m02 = 0, m11 = 0, m21 = 0, m12 = 0, m22 = 0;
 
   /// Two passes over n pairs.
-  static comoments of(const double* x, const double* y, index n) {
+  static comoments of(const double* x, const double* y, index_t n) {
     comoments c;
     if (n == 0) return c;
     c.n = double(n);
-    for (index i = 0; i < n; ++i) c.mx += x[i], c.my += y[i];
+    for (index_t i = 0; i < n; ++i) c.mx += x[i], c.my += y[i];
     c.mx /= c.n;
     c.my /= c.n;
-    for (index i = 0; i < n; ++i) {
+    for (index_t i = 0; i < n; ++i) {
       const double a = x[i] - c.mx, b = y[i] - c.my, aa = a * a, bb = b * b;
       c.m20 += aa, c.m02 += bb, c.m11 += a * b, c.m21 += aa * b, c.m12 += a * bb, c.m22 += aa * bb;
     }
@@ -363,7 +363,7 @@ check binned_ks(const histogram& h, double level, const std::string& name) {
   const double nd = double(n);
   double D = 0, width = 0;
   std::int64_t below = h.underflow();  // C_0 = #{u < 0} = 0 for a CDF
-  for (index k = 0; k <= h.bins(); ++k) {
+  for (index_t k = 0; k <= h.bins(); ++k) {
     const double e = h.edge(k);
     D = std::max(D, std::abs(double(below) / nd - e));
     if (k < h.bins()) {
@@ -409,10 +409,10 @@ std::vector<check> stream_scalar(const options& o, const scalar_ou& ou, const Pr
                                  const std::vector<double>& ts, const solve_options<double>& base,
                                  const std::vector<gaussian_moments>& sm) {
   const std::size_t nt = ts.size();
-  const index bs = base.block_size, nblocks = (o.paths + bs - 1) / bs;
-  const index nchunks = (nblocks + o.chunk_blocks - 1) / o.chunk_blocks;
+  const index_t bs = base.block_size, nblocks = (o.paths + bs - 1) / bs;
+  const index_t nchunks = (nblocks + o.chunk_blocks - 1) / o.chunk_blocks;
   const int rank = ito::cli::world_rank(), ranks = ito::cli::world_size();
-  const index c0 = nchunks * rank / ranks, c1 = nchunks * (rank + 1) / ranks;  // this rank's chunks
+  const index_t c0 = nchunks * rank / ranks, c1 = nchunks * (rank + 1) / ranks;  // this rank's chunks
   const double ml = ou.mean(ts.back(), o.x0), sl = std::sqrt(ou.variance(ts.back()));
   ito::detail::require_positive("standard deviation at the last check time", sl);
 
@@ -424,8 +424,8 @@ std::vector<check> stream_scalar(const options& o, const scalar_ou& ou, const Pr
   try {
     std::vector<block_acc> blocks(std::size_t(std::min(o.chunk_blocks, nblocks)));
     std::mutex hist_mutex;
-    for (index c = c0; c < c1; ++c) {
-      const index b0 = c * o.chunk_blocks, b1 = std::min(nblocks, b0 + o.chunk_blocks);
+    for (index_t c = c0; c < c1; ++c) {
+      const index_t b0 = c * o.chunk_blocks, b1 = std::min(nblocks, b0 + o.chunk_blocks);
       for (auto& b : blocks) b = block_acc{std::vector<welford>(nt), {}, std::move(b.xa), 0};
       solve_options<double> so = base;
       so.keep_paths = false;
@@ -433,25 +433,25 @@ std::vector<check> stream_scalar(const options& o, const scalar_ou& ou, const Pr
       so.block_begin = b0;
       so.block_end = b1;
       so.threads = threads;
-      so.on_save = [&](index first, double, const ensemble<double>& xs) {
+      so.on_save = [&](index_t first, double, const ensemble<double>& xs) {
         auto& acc = blocks[std::size_t(first / bs - b0)];  // only this block's thread touches it
         const std::size_t i = acc.calls++;
         if (i >= nt) return;  // t1 when the last check time is before t1
         const double* x = xs.data();  // 1 x cols, contiguous
-        const index n = xs.cols();
+        const index_t n = xs.cols();
         acc.w[i].add_all(xs.row(0));
         if (nt >= 2 && i == 0) acc.xa.assign(x, x + n);
         if (i + 1 < nt) return;
         if (nt >= 2) acc.c = comoments::of(acc.xa.data(), x, n);
         Eigen::ArrayXd u(n);
-        for (index j = 0; j < n; ++j) u(j) = 0.5 * std::erfc(-(x[j] - ml) / (sl * std::sqrt(2.0)));  // Phi
+        for (index_t j = 0; j < n; ++j) u(j) = 0.5 * std::erfc(-(x[j] - ml) / (sl * std::sqrt(2.0)));  // Phi
         const std::lock_guard<std::mutex> lock(hist_mutex);
         hist.add(u.matrix());
       };
       ito::sde::solve(p, method, so);
       std::vector<welford> w(nt);
       comoments cm;
-      for (index b = 0; b < b1 - b0; ++b) {  // block order
+      for (index_t b = 0; b < b1 - b0; ++b) {  // block order
         for (std::size_t i = 0; i < nt; ++i) w[i].merge(blocks[std::size_t(b)].w[i]);
         cm.merge(blocks[std::size_t(b)].c);
       }
@@ -469,7 +469,7 @@ std::vector<check> stream_scalar(const options& o, const scalar_ou& ou, const Pr
 
   std::vector<welford> w(nt);
   comoments cm;
-  for (index c = 0; c < nchunks; ++c) {  // chunk order
+  for (index_t c = 0; c < nchunks; ++c) {  // chunk order
     for (std::size_t i = 0; i < nt; ++i) w[i].merge(all_w[std::size_t(c) * nt + i]);
     cm.merge(comoments::unpack(all_c.data() + std::size_t(c) * comoments::width));
   }
@@ -556,7 +556,7 @@ int run_multivariate(const options& o) {
   const multivariate_ou& ou = s.ou;
   const double t1 = s.t1.value_or(o.t1);
   ito::detail::require_positive("t1", t1);
-  const index d = ou.dim();
+  const index_t d = ou.dim();
   const auto grid = time_grid<double>::uniform(0.0, t1, o.steps);
   const auto ts = check_times(o, t1, grid);
   const auto p = make_ou_problem(ou, ensemble<double>(s.x0), 0.0, t1);
@@ -573,11 +573,11 @@ int run_multivariate(const options& o) {
       const Eigen::VectorXd m = ou.mean(ts[i], s.x0);
       const Eigen::MatrixXd C = ou.covariance(ts[i], Z);
       const std::string at = "(" + fmt(ts[i], 4) + ")";
-      for (index k = 0; k < d; ++k)
+      for (index_t k = 0; k < d; ++k)
         checks.push_back({mean_test(row_stats(X, k), m(k), o.max_z, "mean" + std::to_string(k) + at),
                           sm.empty() ? std::nullopt : std::optional<double>(sm[i].mean(k))});
-      for (index a = 0; a < d; ++a)
-        for (index b = a; b < d; ++b)
+      for (index_t a = 0; a < d; ++a)
+        for (index_t b = a; b < d; ++b)
           checks.push_back({covariance_test(X.row(a), X.row(b), C(a, b), o.max_z,
                                             "cov" + std::to_string(a) + std::to_string(b) + at),
                             sm.empty() ? std::nullopt : std::optional<double>(sm[i].cov(a, b))});
@@ -587,8 +587,8 @@ int run_multivariate(const options& o) {
       const Eigen::MatrixXd X = ou.cross_covariance(ta, tb, Z);
       const auto& A = sample_at(sol, ts, 0);
       const auto& B = sample_at(sol, ts, ts.size() - 1);
-      for (index a = 0; a < d; ++a)
-        for (index b = 0; b < d; ++b)
+      for (index_t a = 0; a < d; ++a)
+        for (index_t b = 0; b < d; ++b)
           checks.push_back({covariance_test(A.row(a), B.row(b), X(a, b), o.max_z,
                                             "xcov" + std::to_string(a) + std::to_string(b) + "(" + fmt(ta, 4) +
                                                 "," + fmt(tb, 4) + ")"),
@@ -597,7 +597,7 @@ int run_multivariate(const options& o) {
     const double tl = ts.back();
     const Eigen::VectorXd m = ou.mean(tl, s.x0);
     const Eigen::MatrixXd C = ou.covariance(tl, Z);
-    for (index k = 0; k < d; ++k)
+    for (index_t k = 0; k < d; ++k)
       if (C(k, k) > 0)
         checks.push_back({ks_test_normal(sample_at(sol, ts, ts.size() - 1).row(k), m(k), std::sqrt(C(k, k)),
                                          level_of(o.max_z), "KS" + std::to_string(k) + "(" + fmt(tl, 4) + ")"),
@@ -658,7 +658,7 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
                              ito::detail::require(o->steps > 0, "--steps", o->steps, "> 0");
                              ito::detail::require_positive("--max-z", o->max_z);
                              ito::detail::require(o->chunk_blocks > 0, "--chunk-blocks", o->chunk_blocks, "> 0");
-                             ito::detail::require(o->ks_bins >= 16 && o->ks_bins <= (index(1) << 28), "--ks-bins",
+                             ito::detail::require(o->ks_bins >= 16 && o->ks_bins <= (index_t(1) << 28), "--ks-bins",
                                                   o->ks_bins, "in [16, 2^28]");
                              ito::detail::require(o->multivariate.empty() || o->mode != "streaming", "--mode",
                                                   o->mode, "classic or auto with --multivariate (streaming covers "

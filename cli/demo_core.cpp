@@ -18,7 +18,7 @@ bool ou_ensemble(ito::cli::demo_context& c) {
   const double kappa = 2, theta = 0.5, sigma = 0.8, x0 = 1.5;
   auto p = make_additive_problem<double>(
       [=](const ensemble<>& x, double, ensemble<>& f) { f = (kappa * (theta - x.array())).matrix(); },
-      [=](double, matrix<>& g) { g(0, 0) = sigma; }, ensemble<>::Constant(1, 1, x0), 0.0, 1.0, 1);
+      [=](double, matrix_t<>& g) { g(0, 0) = sigma; }, ensemble<>::Constant(1, 1, x0), 0.0, 1.0, 1);
   solve_options<> o;
   o.steps = 1000;
   o.paths = c.quick ? 20000 : 200000;

@@ -23,7 +23,7 @@ decltype(auto) with_model_score(const std::string& path, const F& sde, Fn&& fn) 
                                 " was trained with --sde " + c.sde_name + " (T = " + std::to_string(T) +
                                 ", eps = " + std::to_string(eps) + ")");
   const auto score = ito::diffusion::network_score_from_checkpoint(sde, c, 1);
-  return fn(score, static_cast<ito::sde::index>(c.arch.dim));
+  return fn(score, static_cast<ito::sde::index_t>(c.arch.dim));
 }
 
 }  // namespace ito::cli

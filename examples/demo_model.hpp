@@ -53,7 +53,7 @@ inline double sliced_w1_floor(const ito::diffusion::gaussian_mixture& g, const i
 
 /// The training budget: full size for the demo, small for --quick (tests).
 struct model_budget {
-  ito::sde::index width, steps, data;
+  ito::sde::index_t width, steps, data;
 };
 inline model_budget demo_model_budget(bool quick) {
   return quick ? model_budget{64, 1500, 4000} : model_budget{128, 4000, 20000};

@@ -41,9 +41,9 @@ inline bool fokker_planck(const options& opt, std::ostream& out) {
   const double sigma = 0.7, m0 = 0.2, s0 = 0.1, dt = 1e-3;
   const std::vector<double> times{0.5, 1, 2, 4, 8};
   const double T = times.back();
-  const sde::index N = opt.quick ? 20000 : 100000;
+  const sde::index_t N = opt.quick ? 20000 : 100000;
   const double a = -2.5, b = 2.5;
-  const sde::index cells = 500, per_bin = 10, bins = cells / per_bin;  // histogram bins of 0.1
+  const sde::index_t cells = 500, per_bin = 10, bins = cells / per_bin;  // histogram bins of 0.1
   out << "Double well dX = (X - X^3) dt + " << sigma << " dW, X0 ~ N(" << m0 << ", " << s0 * s0 << "); " << N
       << " Euler-Maruyama paths (dt = " << dt << ") against the Fokker-Planck density on [" << a << ", " << b
       << "] (" << cells << " cells, Crank-Nicolson dt = " << dt << ")\n";
@@ -52,12 +52,12 @@ inline bool fokker_planck(const options& opt, std::ostream& out) {
   boost::random::mt19937_64 eng(sde::splitmix64(31));
   boost::random::normal_distribution<double> normal(m0, s0);
   sde::ensemble<> x0(1, N);
-  for (sde::index j = 0; j < N; ++j) x0(0, j) = normal(eng);
+  for (sde::index_t j = 0; j < N; ++j) x0(0, j) = normal(eng);
   const auto problem = sde::make_additive_problem<double>(
       [](const sde::ensemble<>& x, double, sde::ensemble<>& f) { f = (x.array() - x.array().cube()).matrix(); },
-      [sigma](double, sde::matrix<>& g) { g(0, 0) = sigma; }, x0, 0.0, T, 1);
+      [sigma](double, sde::matrix_t<>& g) { g(0, 0) = sigma; }, x0, 0.0, T, 1);
   sde::solve_options<> o;
-  o.steps = sde::index(std::lround(T / dt));
+  o.steps = sde::index_t(std::lround(T / dt));
   o.paths = N;
   o.seed = 32;
   o.threads = opt.threads;
@@ -71,7 +71,7 @@ inline bool fokker_planck(const options& opt, std::ostream& out) {
   const double U2 = 2 / (sigma * sigma);
   std::vector<double> p_inf(std::size_t(cells), 0.0);
   double z = 0;
-  for (sde::index i = 0; i < cells; ++i) {
+  for (sde::index_t i = 0; i < cells; ++i) {
     const double x = fp.center(i);
     z += p_inf[std::size_t(i)] = std::exp(U2 * (x * x / 2 - x * x * x * x / 4));
   }
@@ -86,15 +86,15 @@ inline bool fokker_planck(const options& opt, std::ostream& out) {
     const double t = k == 0 ? 0.0 : times[k - 1];
     if (k > 0) fp.advance(t, dt);
     const sde::ensemble<>& X = k == 0 ? x0 : (k == times.size() ? sol.terminal : sol.snapshots[k - 1]);
-    for (sde::index i = 0; i < cells; ++i) density.row(t, fp.center(i), fp.density()(i), p_inf[std::size_t(i)]);
+    for (sde::index_t i = 0; i < cells; ++i) density.row(t, fp.center(i), fp.density()(i), p_inf[std::size_t(i)]);
     std::vector<double> count(std::size_t(bins), 0.0);
     const double w = fp.dx() * double(per_bin);
-    for (sde::index j = 0; j < X.cols(); ++j) {
-      const auto bin = sde::index(std::floor((X(0, j) - a) / w));
+    for (sde::index_t j = 0; j < X.cols(); ++j) {
+      const auto bin = sde::index_t(std::floor((X(0, j) - a) / w));
       if (bin >= 0 && bin < bins) count[std::size_t(bin)] += 1;
     }
     double l1 = 0, mean = 0, var = 0;
-    for (sde::index bin = 0; bin < bins; ++bin) {
+    for (sde::index_t bin = 0; bin < bins; ++bin) {
       const double P = fp.density().segment(bin * per_bin, per_bin).sum() * fp.dx();
       const double c = count[std::size_t(bin)] / double(N);
       l1 += std::abs(c - P);
@@ -104,7 +104,7 @@ inline bool fokker_planck(const options& opt, std::ostream& out) {
     }
     // mass outside [a, b] counts as error too
     double outside = 0;
-    for (sde::index j = 0; j < X.cols(); ++j) outside += (X(0, j) < a || X(0, j) >= b) ? 1.0 : 0.0;
+    for (sde::index_t j = 0; j < X.cols(); ++j) outside += (X(0, j) < a || X(0, j) >= b) ? 1.0 : 0.0;
     l1 += outside / double(N);
     const double bound = mean + 5 * std::sqrt(var) + 0.01;
     check.row(t, l1, mean, std::sqrt(var), bound);
@@ -115,7 +115,7 @@ inline bool fokker_planck(const options& opt, std::ostream& out) {
         << std::setprecision(1) << fp.mass() - 1 << std::defaultfloat << std::setprecision(6) << (pass ? "" : "   <- FAIL") << '\n';
   }
   double l1_inf = 0;
-  for (sde::index i = 0; i < cells; ++i) l1_inf += std::abs(fp.density()(i) - p_inf[std::size_t(i)]) * fp.dx();
+  for (sde::index_t i = 0; i < cells; ++i) l1_inf += std::abs(fp.density()(i) - p_inf[std::size_t(i)]) * fp.dx();
   density.save(opt.dir, "fp_density.csv");
   hist.save(opt.dir, "fp_hist.csv");
   check.save(opt.dir, "fp_check.csv");

@@ -41,8 +41,8 @@ namespace ito::examples {
 namespace detail {
 /// Rows (label, t, x, y) for the first `n` columns of X.
 inline void scatter_rows(csv& table, const std::string& label, double t, const ito::sde::ensemble<>& X,
-                         ito::sde::index n) {
-  for (ito::sde::index j = 0; j < std::min(n, X.cols()); ++j) table.row(label, t, X(0, j), X(1, j));
+                         ito::sde::index_t n) {
+  for (ito::sde::index_t j = 0; j < std::min(n, X.cols()); ++j) table.row(label, t, X(0, j), X(1, j));
 }
 }  // namespace detail
 
@@ -51,8 +51,8 @@ inline bool forward_reverse_2d(const options& opt, std::ostream& out) {
   namespace dif = ito::diffusion;
   const auto mixture = eight_gaussians_mixture();
   const dif::vp_sde vp;
-  const sde::index N = opt.quick ? 1000 : 4000;
-  const sde::index shown = std::min<sde::index>(N, 1000);
+  const sde::index_t N = opt.quick ? 1000 : 4000;
+  const sde::index_t shown = std::min<sde::index_t>(N, 1000);
   const std::vector<double> panel_times{0.25, 0.5, 0.75};
   bool ok = true;
   out << "8 gaussians (an exact Gaussian mixture), VP SDE beta(t) = 0.1 + 19.9 t, " << N << " samples\n";
@@ -71,8 +71,8 @@ inline bool forward_reverse_2d(const options& opt, std::ostream& out) {
     return fwd.terminal;
   };
   csv forward("t,x,y"), frames("phase,t,x,y"), check("stage,score,t,sw1,floor,ratio");
-  for (sde::index j = 0; j < shown; ++j) forward.row(0.0, x0(0, j), x0(1, j));
-  const sde::index frame_points = std::min<sde::index>(N, 500);
+  for (sde::index_t j = 0; j < shown; ++j) forward.row(0.0, x0(0, j), x0(1, j));
+  const sde::index_t frame_points = std::min<sde::index_t>(N, 500);
   detail::scatter_rows(frames, "forward", 0.0, x0, frame_points);
   for (std::size_t k = 0; k <= fo.save_times.size(); ++k)
     detail::scatter_rows(frames, "forward", k < fo.save_times.size() ? fo.save_times[k] : 1.0,
@@ -81,9 +81,9 @@ inline bool forward_reverse_2d(const options& opt, std::ostream& out) {
   bool fwd_ok = true;
   for (double t : {0.25, 0.5, 0.75, 1.0}) {
     const auto& X = forward_at(t);
-    for (sde::index j = 0; j < shown; ++j) forward.row(t, X(0, j), X(1, j));
+    for (sde::index_t j = 0; j < shown; ++j) forward.row(t, X(0, j), X(1, j));
     const auto pt = dif::diffuse(mixture, vp.mean_coeff(t), vp.mean_offset(t), vp.std(t));
-    for (sde::index i = 0; i < 2; ++i) {
+    for (sde::index_t i = 0; i < 2; ++i) {
       sde::welford w;
       w.add_all(X.row(i));
       const auto r = sde::mean_test(w, pt.mean()(i));
@@ -111,7 +111,7 @@ inline bool forward_reverse_2d(const options& opt, std::ostream& out) {
   so.threads = opt.threads;
   so.save_times = {0.75, 0.5, 0.25};
   csv reverse("score,t,x,y"), traj("score,path,t,x,y"), field("score,t,x,y,sx,sy");
-  const sde::index paths = 16;
+  const sde::index_t paths = 16;
   auto reverse_run = [&](const std::string& label, const auto& score, double factor) {
     const auto res = dif::sample(dif::sampler_kind::em, vp, score, 2, N, so);
     const double sw = dif::sliced_wasserstein1(res.samples, test, mo);
@@ -135,8 +135,8 @@ inline bool forward_reverse_2d(const options& opt, std::ostream& out) {
     for (int k = 1; k < 50; ++k) to.save_times.push_back(1.0 - 0.02 * k);
     const auto tr = dif::sample(dif::sampler_kind::ode, vp, score, 2, paths, to);
     for (std::size_t k = 0; k < to.save_times.size(); ++k)
-      for (sde::index j = 0; j < paths; ++j) traj.row(label, j, to.save_times[k], tr.trajectory[k](0, j), tr.trajectory[k](1, j));
-    for (sde::index j = 0; j < paths; ++j) traj.row(label, j, so.t_end, tr.samples(0, j), tr.samples(1, j));
+      for (sde::index_t j = 0; j < paths; ++j) traj.row(label, j, to.save_times[k], tr.trajectory[k](0, j), tr.trajectory[k](1, j));
+    for (sde::index_t j = 0; j < paths; ++j) traj.row(label, j, so.t_end, tr.samples(0, j), tr.samples(1, j));
     // the score field on a grid, at two times
     auto s = score;
     sde::ensemble<> grid(2, 21 * 21), g;
@@ -144,7 +144,7 @@ inline bool forward_reverse_2d(const options& opt, std::ostream& out) {
       for (int j = 0; j < 21; ++j) grid.col(i * 21 + j) << -2.5 + 0.25 * i, -2.5 + 0.25 * j;
     for (double t : {0.5, 0.1}) {
       s(grid, t, g);
-      for (sde::index j = 0; j < grid.cols(); ++j) field.row(label, t, grid(0, j), grid(1, j), g(0, j), g(1, j));
+      for (sde::index_t j = 0; j < grid.cols(); ++j) field.row(label, t, grid(0, j), grid(1, j), g(0, j), g(1, j));
     }
     return res;
   };

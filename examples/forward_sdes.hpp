@@ -39,8 +39,8 @@ inline bool forward_sdes(const options& opt, std::ostream& out) {
   const dif::vp_sde vp;                                                          // beta 0.1 .. 20
   const dif::ve_sde ve;                                                          // sigma 0.01 .. 50
   const dif::ou_sde<dif::constant_schedule> ou(1.0, 0.5, dif::constant_schedule{1.5}, 1.0, 1e-3, "ou");  // N(1, 0.25)
-  const sde::index N = opt.quick ? 4000 : 20000;
-  const sde::index steps = opt.quick ? 1000 : 4000;
+  const sde::index_t N = opt.quick ? 4000 : 20000;
+  const sde::index_t steps = opt.quick ? 1000 : 4000;
   const std::vector<double> times{0.25, 0.5, 0.75};
   const sde::ensemble<> data = dif::datasets::two_moons(N, 61);
   const Eigen::Vector2d m0 = data.rowwise().mean();
@@ -52,8 +52,8 @@ inline bool forward_sdes(const options& opt, std::ostream& out) {
   csv coeffs("sde,t,mean_coeff,mean_offset,std,diffusion");
   csv moments("sde,t,coord,mean_mc,mean_exact,mean_z,var_mc,var_exact,var_z");
   csv samples("sde,t,x,y");
-  const sde::index shown = std::min<sde::index>(N, 800);
-  for (sde::index j = 0; j < shown; ++j) samples.row("data", 0.0, data(0, j), data(1, j));
+  const sde::index_t shown = std::min<sde::index_t>(N, 800);
+  for (sde::index_t j = 0; j < shown; ++j) samples.row("data", 0.0, data(0, j), data(1, j));
   bool ok = true;
   double worst = 0;
   auto run = [&](const auto& f) {
@@ -73,7 +73,7 @@ inline bool forward_sdes(const options& opt, std::ostream& out) {
       const double t = sol.times[k];
       const auto& X = k < times.size() ? sol.snapshots[k] : sol.terminal;
       const double a = f.mean_coeff(t), b = f.mean_offset(t), s = f.std(t);
-      for (sde::index i = 0; i < 2; ++i) {
+      for (sde::index_t i = 0; i < 2; ++i) {
         sde::welford w;
         w.add_all(X.row(i));
         const double me = a * m0(i) + b, ve_ = a * a * v0(i) + s * s;
@@ -82,7 +82,7 @@ inline bool forward_sdes(const options& opt, std::ostream& out) {
         ok = ok && tm.pass && tv.pass;
         worst = std::max({worst, std::abs(tm.z), std::abs(tv.z)});
       }
-      for (sde::index j = 0; j < shown; ++j) samples.row(name, t, X(0, j), X(1, j));
+      for (sde::index_t j = 0; j < shown; ++j) samples.row(name, t, X(0, j), X(1, j));
       out << "   t=" << fixed(t, 2) << ": a=" << fixed(a) << " b=" << fixed(b) << " s=" << fixed(s, 2);
     }
     out << '\n';

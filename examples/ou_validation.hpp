@@ -40,7 +40,7 @@ inline bool ou_validation(const options& opt, std::ostream& out) {
   const double kappa = 2, theta = 0.5, sigma = 0.8, x0 = 2.0, T = 2.0;
   const sde::scalar_ou ou(kappa, theta, sigma);
   const auto problem = sde::make_ou_problem<double>(ou, sde::ensemble<>::Constant(1, 1, x0), 0.0, T);
-  const sde::index N = opt.quick ? 20000 : 200000;
+  const sde::index_t N = opt.quick ? 20000 : 200000;
   bool ok = true;
   out << "OU: dX = " << kappa << " (" << theta << " - X) dt + " << sigma << " dW, X0 = " << x0 << ", t in [0, "
       << T << "]; stationary law N(" << theta << ", " << ou.stationary_variance() << ")\n";
@@ -55,10 +55,10 @@ inline bool ou_validation(const options& opt, std::ostream& out) {
     for (int k = 1; k < 100; ++k) o.save_times.push_back(0.02 * k);
     const auto sol = sde::solve(problem, sde::euler_maruyama{}, o);
     csv paths("t,path,x");
-    for (sde::index j = 0; j < o.paths; ++j) paths.row(0.0, j, x0);
+    for (sde::index_t j = 0; j < o.paths; ++j) paths.row(0.0, j, x0);
     for (std::size_t k = 0; k < sol.snapshots.size(); ++k)
-      for (sde::index j = 0; j < o.paths; ++j) paths.row(sol.times[k], j, sol.snapshots[k](0, j));
-    for (sde::index j = 0; j < o.paths; ++j) paths.row(T, j, sol.terminal(0, j));
+      for (sde::index_t j = 0; j < o.paths; ++j) paths.row(sol.times[k], j, sol.snapshots[k](0, j));
+    for (sde::index_t j = 0; j < o.paths; ++j) paths.row(T, j, sol.terminal(0, j));
     paths.save(opt.dir, "ou_paths.csv");
     csv band("t,mean,sd");
     for (int k = 0; k <= 200; ++k) {
@@ -94,7 +94,7 @@ inline bool ou_validation(const options& opt, std::ostream& out) {
     const int bins = 40;
     const double lo = m - 4 * sd, w = 8 * sd / bins;
     std::vector<double> count(bins, 0.0);
-    for (sde::index j = 0; j < X.cols(); ++j) {
+    for (sde::index_t j = 0; j < X.cols(); ++j) {
       const int b = int(std::floor((X(0, j) - lo) / w));
       if (b >= 0 && b < bins) count[std::size_t(b)] += 1;
     }
@@ -134,7 +134,7 @@ inline bool ou_validation(const options& opt, std::ostream& out) {
   bool bias_seen = false, em_ok = true, exact_ok = true;
   for (double dt : {0.25, 0.2, 0.1, 0.05, 0.02, 0.01}) {
     sde::solve_options<> b;
-    b.steps = sde::index(std::lround(T / dt));
+    b.steps = sde::index_t(std::lround(T / dt));
     b.paths = N;
     b.seed = 3;
     b.threads = opt.threads;

@@ -9,7 +9,7 @@ int main() {
   // dX = kappa (theta - X) dt + sigma dW, X0 = 1.5, t in [0, 1]; one path per column
   auto ou = sde::make_additive_problem<double>(
       [&](const sde::ensemble<>& x, double, sde::ensemble<>& f) { f = (kappa * (theta - x.array())).matrix(); },
-      [&](double, sde::matrix<>& g) { g(0, 0) = sigma; },
+      [&](double, sde::matrix_t<>& g) { g(0, 0) = sigma; },
       sde::ensemble<>::Constant(1, 1, 1.5), 0.0, 1.0, /*noise_dim=*/1);
   sde::solve_options<> opt;
   opt.steps = 1000;

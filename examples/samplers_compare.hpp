@@ -41,7 +41,7 @@ inline bool samplers_compare(const options& opt, std::ostream& out) {
   namespace dif = ito::diffusion;
   const auto mixture = eight_gaussians_mixture();
   const dif::vp_sde vp;
-  const sde::index N = opt.quick ? 1000 : 2000;
+  const sde::index_t N = opt.quick ? 1000 : 2000;
   const std::vector<int> budgets = opt.quick ? std::vector<int>{16, 64, 256} : std::vector<int>{8, 16, 32, 64, 128, 256, 512};
   const sde::ensemble<> test = mixture.sample(N, 53);
   dif::metric_options mo;
@@ -82,7 +82,7 @@ inline bool samplers_compare(const options& opt, std::ostream& out) {
         if (b == budgets.front()) first = sw;
         last = sw;
         if (b == budgets.back())
-          for (sde::index j = 0; j < std::min<sde::index>(N, 600); ++j)
+          for (sde::index_t j = 0; j < std::min<sde::index_t>(N, 600); ++j)
             samples.row(score_label, m.label, res.samples(0, j), res.samples(1, j));
       }
       best = std::min(best, last);

@@ -4,7 +4,7 @@ int main() {
   using namespace ito::sde;
   auto ou = make_additive_problem<double>(
       [](const ensemble<>& x, double, ensemble<>& f) { f = 2.0 * (0.5 - x.array()).matrix(); },
-      [](double, matrix<>& g) { g(0, 0) = 0.8; }, ensemble<>::Constant(1, 1, 1.5), 0.0, 1.0, 1);
+      [](double, matrix_t<>& g) { g(0, 0) = 0.8; }, ensemble<>::Constant(1, 1, 1.5), 0.0, 1.0, 1);
   solve_options<> opt;
   opt.steps = 100;
   opt.paths = 1000;

@@ -34,7 +34,7 @@ TEST_CASE_TEMPLATE("reverse SDE with the exact score returns the data law throug
   ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());
   reverse_sde rev{f, oracle};
   boost::random::mt19937_64 eng(3);
-  const ito::sde::index n = 20000;
+  const ito::sde::index_t n = 20000;
   const ensemble<double> xT = f.prior_sample<double>(2, n, eng);
   auto p = rev.problem<double>(xT, 1e-3);
   CHECK(p.t1 == doctest::Approx(1.0 - 1e-3));

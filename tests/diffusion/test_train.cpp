@@ -24,11 +24,11 @@ train_options small_options(prediction p, std::uint64_t seed) {
   return o;
 }
 
-ensemble<double> gaussian_data(ito::sde::index d, ito::sde::index n, double mu, double sd, std::uint64_t seed) {
+ensemble<double> gaussian_data(ito::sde::index_t d, ito::sde::index_t n, double mu, double sd, std::uint64_t seed) {
   boost::random::mt19937_64 rng(seed);
   boost::random::normal_distribution<double> z;
   ensemble<double> X(d, n);
-  for (ito::sde::index i = 0; i < X.size(); ++i) X.data()[i] = mu + sd * z(rng);
+  for (ito::sde::index_t i = 0; i < X.size(); ++i) X.data()[i] = mu + sd * z(rng);
   return X;
 }
 }  // namespace
@@ -73,7 +73,7 @@ TEST_CASE("train: a small model learns the exact score of a Gaussian (eps, score
       vp_sde f;
       const double m = f.mean_coeff(t), s = f.std(t), v = m * m * sd * sd + s * s;
       ensemble<double> X(2, 2000), got, exact(2, 2000);
-      for (ito::sde::index i = 0; i < X.size(); ++i) X.data()[i] = m * mu + std::sqrt(v) * z(rng);
+      for (ito::sde::index_t i = 0; i < X.size(); ++i) X.data()[i] = m * mu + std::sqrt(v) * z(rng);
       model(X, t, got);
       exact = -(X.array() - m * mu) / v;
       const double rel = (got - exact).squaredNorm() / exact.squaredNorm();

@@ -17,7 +17,7 @@
 
 namespace sde = ito::sde;
 using sde::ensemble;
-using sde::matrix;
+using sde::matrix_t;
 
 namespace {
 ito::mpi::communicator world() {
@@ -30,18 +30,18 @@ template <class S = double>
 auto ou() {
   return sde::make_additive_problem<S>(
       [](const ensemble<S>& x, S, ensemble<S>& f) { f = (S(2) * (S(0.5) - x.array())).matrix(); },
-      [](S, matrix<S>& g) { g(0, 0) = S(0.8); }, ensemble<S>::Constant(1, 1, S(1.5)), S(0), S(1), 1);
+      [](S, matrix_t<S>& g) { g(0, 0) = S(0.8); }, ensemble<S>::Constant(1, 1, S(1.5)), S(0), S(1), 1);
 }
 
 // 2-D OU with correlated additive noise: dX = -K X dt + G dW, so M2 is a full 2 x 2 matrix.
 auto ou2() {
-  matrix<> k(2, 2), g0(2, 2);
+  matrix_t<> k(2, 2), g0(2, 2);
   k << 1.0, 0.3, -0.2, 2.0;
   g0 << 0.8, 0.0, 0.3, 0.5;
   ensemble<> x0(2, 1);
   x0 << 1.0, -0.5;
   return sde::make_additive_problem<double>([k](const ensemble<>& x, double, ensemble<>& f) { f.noalias() = -k * x; },
-                                            [g0](double, matrix<>& g) { g = g0; }, x0, 0.0, 1.0, 2);
+                                            [g0](double, matrix_t<>& g) { g = g0; }, x0, 0.0, 1.0, 2);
 }
 
 template <class S>
@@ -84,9 +84,9 @@ void check_identical(const sde::solution<S>& dist, const sde::solution<S>& one, 
 
 TEST_CASE("partition: contiguous, in rank order, covering, balanced, empty when ranks > blocks") {
   for (int size = 1; size <= 7; ++size)
-    for (sde::index begin : {0, 3})
-      for (sde::index n = 0; n <= 12; ++n) {
-        sde::index at = begin;
+    for (sde::index_t begin : {0, 3})
+      for (sde::index_t n = 0; n <= 12; ++n) {
+        sde::index_t at = begin;
         for (int r = 0; r < size; ++r) {
           const auto part = ito::mpi::partition(begin, begin + n, r, size);
           CHECK(part.begin == at);
@@ -124,7 +124,7 @@ TEST_CASE("more ranks than blocks, a block sub-range, keep_terminal = false, Mil
   o.steps = 10;
   o.seed = 7;
   o.threads = 1;
-  for (sde::index paths : {1, 100, 600, 1500}) {  // 1, 1, 2, 3 blocks
+  for (sde::index_t paths : {1, 100, 600, 1500}) {  // 1, 1, 2, 3 blocks
     o.paths = paths;
     check_identical(ito::mpi::solve(world(), p, sde::euler_maruyama{}, o), sde::solve(p, sde::euler_maruyama{}, o), o);
   }
@@ -164,7 +164,7 @@ TEST_CASE("blow-up: the same earliest (step, path) is reported, and thrown on ev
   // dX = X^3 dt + dW from 1 explodes before t = 0.5; when depends on the path.
   auto p = sde::make_additive_problem<double>(
       [](const ensemble<>& x, double, ensemble<>& f) { f = x.array().cube().matrix(); },
-      [](double, matrix<>& g) { g(0, 0) = 1.0; }, ensemble<>::Constant(1, 1, 1.0), 0.0, 1.0, 1);
+      [](double, matrix_t<>& g) { g(0, 0) = 1.0; }, ensemble<>::Constant(1, 1, 1.0), 0.0, 1.0, 1);
   sde::solve_options<> o;
   o.steps = 100;
   o.paths = 2048;
@@ -202,7 +202,7 @@ TEST_CASE("an exception on one rank is raised on every rank (no rank left waitin
         if (me == last) throw std::runtime_error("drift failed");
         f = -x;
       },
-      [](double, matrix<>& g) { g(0, 0) = 1.0; }, ensemble<>::Constant(1, 1, 1.0), 0.0, 1.0, 1);
+      [](double, matrix_t<>& g) { g(0, 0) = 1.0; }, ensemble<>::Constant(1, 1, 1.0), 0.0, 1.0, 1);
   sde::solve_options<> o;
   o.steps = 5;
   o.paths = 512 * 8;  // every rank (up to 8) has a block
@@ -230,8 +230,8 @@ TEST_CASE("histogram reduce/allreduce over the ranks equals the one-process hist
   for (auto& v : xs) v = N(eng);
   sde::histogram one(-2.5, 2.5, 1000), mine(-2.5, 2.5, 1000);
   for (double x : xs) one.add(x);
-  const auto part = ito::mpi::partition(0, sde::index(xs.size()), r, p);
-  for (sde::index i = part.begin; i < part.end; ++i) mine.add(xs[std::size_t(i)]);
+  const auto part = ito::mpi::partition(0, sde::index_t(xs.size()), r, p);
+  for (sde::index_t i = part.begin; i < part.end; ++i) mine.add(xs[std::size_t(i)]);
   sde::histogram all = mine;
   ito::mpi::allreduce(all, comm);
   CHECK(all == one);
@@ -251,18 +251,18 @@ TEST_CASE("gather_concat / gather_welford: rank 0 gets every chunk's state in gl
   boost::random::normal_distribution<double> N(1.0, 2.0);
   std::vector<double> xs(7 * 300 + 11);  // 8 chunks of 300, the last one short
   for (auto& v : xs) v = N(eng);
-  const sde::index chunks = 8;
-  auto chunk_state = [&](sde::index c) {
+  const sde::index_t chunks = 8;
+  auto chunk_state = [&](sde::index_t c) {
     sde::welford w;
     for (std::size_t i = std::size_t(c) * 300; i < std::min(xs.size(), std::size_t(c + 1) * 300); ++i) w.add(xs[i]);
     return w;
   };
   sde::welford one;  // the one-process fold ((c0 + c1) + c2) + ...
-  for (sde::index c = 0; c < chunks; ++c) one.merge(chunk_state(c));
+  for (sde::index_t c = 0; c < chunks; ++c) one.merge(chunk_state(c));
   std::vector<sde::welford> mine;
   std::vector<double> ids;
   const auto part = ito::mpi::partition(0, chunks, r, p);
-  for (sde::index c = part.begin; c < part.end; ++c) {
+  for (sde::index_t c = part.begin; c < part.end; ++c) {
     mine.push_back(chunk_state(c));
     ids.push_back(double(c));
   }

@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 namespace dif = ito::diffusion;
 namespace sde = ito::sde;
 using sde::ensemble;
-using sde::matrix;
+using sde::matrix_t;
 
 namespace {
 
@@ -88,7 +88,7 @@ TEST_CASE("OU parameters and times") {
 
 TEST_CASE("solve options and problems: zero/negative steps, dt, paths; t1 <= t0; non-finite x0") {
   auto f = [](const ensemble<>& x, double, ensemble<>& out) { out = -x; };
-  auto g = [](double, matrix<>& G) { G(0, 0) = 1; };
+  auto g = [](double, matrix_t<>& G) { G(0, 0) = 1; };
   CHECK_THROWS_WITH_AS(sde::make_additive_problem<double>(f, g, ensemble<>::Zero(1, 1), 1.0, 1.0, 1),
                        doctest::Contains("t1 = 1"), ito::invalid_argument);
   CHECK_THROWS_WITH_AS(sde::make_additive_problem<double>(f, g, ensemble<>::Constant(1, 1, k_nan), 0.0, 1.0, 1),
@@ -113,7 +113,7 @@ TEST_CASE("solve options and problems: zero/negative steps, dt, paths; t1 <= t0;
 
 TEST_CASE("blow-up dX = X^3 dt + dW from x0 = 2 with dt = 0.5: step, time and path, never silent NaN") {
   auto cube = [](const ensemble<>& x, double, ensemble<>& out) { out = x.array().cube().matrix(); };
-  auto g = [](double, matrix<>& G) { G(0, 0) = 1; };
+  auto g = [](double, matrix_t<>& G) { G(0, 0) = 1; };
   const auto p = sde::make_additive_problem<double>(cube, g, ensemble<>::Constant(1, 1, 2.0), 0.0, 10.0, 1);
   sde::solve_options<> o;
   o.dt = 0.5;

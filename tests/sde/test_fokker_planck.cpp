@@ -72,7 +72,7 @@ TEST_CASE("FP against a simulated histogram of the double-well SDE dX = (X - X^3
   }
   auto p = make_additive_problem<double>(
       [](const ensemble<double>& x, double, ensemble<double>& out) { out = x - x.cwiseProduct(x).cwiseProduct(x); },
-      [s](double, matrix<double>& G) { G(0, 0) = s; }, x0, 0.0, T, 1);
+      [s](double, matrix_t<double>& G) { G(0, 0) = s; }, x0, 0.0, T, 1);
   solve_options<double> opt;
   opt.steps = 1000;
   opt.paths = N;

@@ -42,7 +42,7 @@ TEST_CASE("histogram: bin membership agrees with edge() exactly, also for awkwar
   // [0.1, 0.7) in 3 bins: the width 0.2 is not representable, so (x - lo) / w
   // can round across an edge; membership must still be edge(i) <= x < edge(i+1).
   histogram h(0.1, 0.7, 3);
-  for (ito::sde::index i = 0; i <= 3; ++i) {
+  for (ito::sde::index_t i = 0; i <= 3; ++i) {
     const double e = h.edge(i);
     for (double x : {std::nextafter(e, -1.0), e, std::nextafter(e, 2.0)}) {
       const auto b = h.bin_of(x);

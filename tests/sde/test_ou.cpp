@@ -103,7 +103,7 @@ TEST_CASE("EM variance bias: closed form = recursion = scheme_moments(euler_maru
 }
 
 namespace {
-welford column_stats(const ensemble<double>& x, ito::sde::index row = 0) {
+welford column_stats(const ensemble<double>& x, ito::sde::index_t row = 0) {
   welford w;
   w.add_all(x.row(row));
   return w;

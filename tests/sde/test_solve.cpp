@@ -7,7 +7,7 @@
 
 namespace sde = ito::sde;
 using sde::ensemble;
-using sde::matrix;
+using sde::matrix_t;
 
 namespace {
 // dX = kappa (theta - X) dt + sigma dW (seed 004 appendix): E X_t = theta + (x0 - theta) e^{-kappa t},
@@ -16,7 +16,7 @@ template <class S = double>
 auto ou(S kappa = 2, S theta = 0.5, S sigma = 0.8, S x0 = 1.5, S t1 = 1) {
   return sde::make_additive_problem<S>(
       [kappa, theta](const ensemble<S>& x, S, ensemble<S>& f) { f = (kappa * (theta - x.array())).matrix(); },
-      [sigma](S, matrix<S>& g) { g(0, 0) = sigma; }, ensemble<S>::Constant(1, 1, x0), S(0), t1, 1);
+      [sigma](S, matrix_t<S>& g) { g(0, 0) = sigma; }, ensemble<S>::Constant(1, 1, x0), S(0), t1, 1);
 }
 }  // namespace
 
@@ -134,11 +134,11 @@ TEST_CASE("bad arguments are refused with messages naming them") {
                        ito::invalid_argument);
   CHECK_THROWS_WITH_AS(
       sde::make_additive_problem<double>([](const ensemble<>&, double, ensemble<>&) {},
-                                         [](double, matrix<>&) {}, ensemble<>::Zero(1, 1), 1.0, 0.5, 1),
+                                         [](double, matrix_t<>&) {}, ensemble<>::Zero(1, 1), 1.0, 0.5, 1),
       doctest::Contains("t1 = 0.5"), ito::invalid_argument);
   // x0 of the wrong shape for the number of paths
   auto q = sde::make_additive_problem<double>([](const ensemble<>& x, double, ensemble<>& f) { f = -x; },
-                                              [](double, matrix<>& g) { g(0, 0) = 1; },
+                                              [](double, matrix_t<>& g) { g(0, 0) = 1; },
                                               ensemble<>::Zero(1, 7), 0.0, 1.0, 1);
   sde::solve_options<> o3;
   o3.steps = 5;
@@ -150,7 +150,7 @@ TEST_CASE("bad arguments are refused with messages naming them") {
 TEST_CASE("a drift returning the wrong shape is reported") {
   auto p = sde::make_additive_problem<double>(
       [](const ensemble<>& x, double, ensemble<>& f) { f = ensemble<>::Zero(x.rows() + 1, x.cols()); },
-      [](double, matrix<>& g) { g(0, 0) = 1; }, ensemble<>::Zero(1, 1), 0.0, 1.0, 1);
+      [](double, matrix_t<>& g) { g(0, 0) = 1; }, ensemble<>::Zero(1, 1), 0.0, 1.0, 1);
   sde::solve_options<> o;
   o.steps = 5;
   o.paths = 4;
@@ -161,7 +161,7 @@ TEST_CASE("a drift returning the wrong shape is reported") {
 TEST_CASE("blow-up of dX = X^3 dt + dW is reported with step, time and path") {
   auto p = sde::make_additive_problem<double>(
       [](const ensemble<>& x, double, ensemble<>& f) { f = x.array().cube().matrix(); },
-      [](double, matrix<>& g) { g(0, 0) = 1; }, ensemble<>::Constant(1, 1, 2.0), 0.0, 10.0, 1);
+      [](double, matrix_t<>& g) { g(0, 0) = 1; }, ensemble<>::Constant(1, 1, 2.0), 0.0, 10.0, 1);
   sde::solve_options<> o;
   o.dt = 0.5;
   o.paths = 1000;

@@ -56,10 +56,10 @@ struct gaussian_oracle {
   }
   /// n exact samples of the data law (t = 0).
   template <class Engine>
-  Eigen::MatrixXd sample(index n, Engine& eng) const {
+  Eigen::MatrixXd sample(index_t n, Engine& eng) const {
     boost::random::normal_distribution<double> normal;
     Eigen::MatrixXd Z(m.size(), n);
-    for (index i = 0; i < Z.size(); ++i) Z.data()[i] = normal(eng);
+    for (index_t i = 0; i < Z.size(); ++i) Z.data()[i] = normal(eng);
     const Eigen::MatrixXd L = C.llt().matrixL();
     return (L * Z).colwise() + m;
   }

@@ -348,7 +348,7 @@ inline checkpoint load_checkpoint(const std::filesystem::path& path) {
 }
 
 /// Throw ito::format_error unless the model's dimension is `dim` (e.g. the data's).
-inline void check_checkpoint_dim(const checkpoint& c, ito::sde::index dim, const std::string& file,
+inline void check_checkpoint_dim(const checkpoint& c, ito::sde::index_t dim, const std::string& file,
                                  const std::string& against = "the data") {
   if (c.arch.dim != dim)
     throw ito::format_error(file + ": wrong dimension: the model in the checkpoint has dimension " +

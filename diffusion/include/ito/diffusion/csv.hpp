@@ -31,7 +31,7 @@
 namespace ito::diffusion {
 
 using ito::sde::ensemble;
-using ito::sde::index;
+using ito::sde::index_t;
 
 /// What read_csv found besides the numbers.
 struct csv_table {
@@ -119,7 +119,7 @@ inline csv_table read_csv_table(const std::string& path) {
   if (rows == 0)
     throw ito::format_error(path + ":" + std::to_string(lineno + 1) + ":1: no data rows" +
                             (out.header.empty() ? " (empty file)" : " after the header"));
-  out.data = Eigen::Map<const ensemble<double>>(values.data(), static_cast<index>(cols), static_cast<index>(rows));
+  out.data = Eigen::Map<const ensemble<double>>(values.data(), static_cast<index_t>(cols), static_cast<index_t>(rows));
   return out;
 }
 
@@ -130,15 +130,15 @@ inline ensemble<double> read_csv(const std::string& path) { return read_csv_tabl
 /// non-empty, it must have d names) and one row per column of X.
 template <class Derived>
 std::string csv_text(const Eigen::MatrixBase<Derived>& X, const std::vector<std::string>& header = {}) {
-  ito::detail::require(header.empty() || static_cast<index>(header.size()) == X.rows(), "csv header size",
+  ito::detail::require(header.empty() || static_cast<index_t>(header.size()) == X.rows(), "csv header size",
                        header.size(), "one name per row of the ensemble (" + std::to_string(X.rows()) + ")");
   std::string s;
   s.reserve(static_cast<std::size_t>(X.size()) * 24 + 64);
   for (std::size_t i = 0; i < header.size(); ++i) s += (i ? "," : "") + header[i];
   if (!header.empty()) s += '\n';
   char buf[64];
-  for (index j = 0; j < X.cols(); ++j) {
-    for (index i = 0; i < X.rows(); ++i) {
+  for (index_t j = 0; j < X.cols(); ++j) {
+    for (index_t i = 0; i < X.rows(); ++i) {
       if (i) s += ',';
       const auto r = std::to_chars(buf, buf + sizeof buf, static_cast<double>(X(i, j)));
       s.append(buf, r.ptr);
@@ -149,9 +149,9 @@ std::string csv_text(const Eigen::MatrixBase<Derived>& X, const std::vector<std:
 }
 
 /// Default column names x1, ..., xd.
-inline std::vector<std::string> default_header(index d) {
+inline std::vector<std::string> default_header(index_t d) {
   std::vector<std::string> h;
-  for (index i = 0; i < d; ++i) {
+  for (index_t i = 0; i < d; ++i) {
     std::string name(1, 'x');  // (appending avoids a GCC 12 -Wrestrict false positive)
     name += std::to_string(i + 1);
     h.push_back(std::move(name));

@@ -51,11 +51,11 @@ struct toy_rng {
 
 /// A 2 x n ensemble whose column j is point(rng) for one engine seeded by `seed`.
 template <class Point>
-ensemble<double> generate(index n, std::uint64_t seed, Point point) {
+ensemble<double> generate(index_t n, std::uint64_t seed, Point point) {
   ito::detail::require(n >= 0, "n", n, "a sample count >= 0");
   toy_rng rng(seed);
   ensemble<double> X(2, n);
-  for (index j = 0; j < n; ++j) {
+  for (index_t j = 0; j < n; ++j) {
     const auto [x, y] = point(rng);
     X(0, j) = x;
     X(1, j) = y;
@@ -70,7 +70,7 @@ constexpr double pi = std::numbers::pi;
 /// \brief 8 gaussians: centres 4 (cos k pi/4, sin k pi/4), std 0.5, then / 1.414
 /// (toy_data.py), then / 2 here: centres on the circle of radius 2 / 1.414 ~ sqrt(2),
 /// component std 0.5 / (2 * 1.414) = 0.177. RMS spread 1.02.
-inline ensemble<double> eight_gaussians(index n, std::uint64_t seed) {
+inline ensemble<double> eight_gaussians(index_t n, std::uint64_t seed) {
   return detail::generate(n, seed, [](detail::toy_rng& rng) {
     const double a = rng.integer(0, 7) * pi / 4;
     const double x = rng.normal() * 0.5 + 4 * std::cos(a), y = rng.normal() * 0.5 + 4 * std::sin(a);
@@ -81,7 +81,7 @@ inline ensemble<double> eight_gaussians(index n, std::uint64_t seed) {
 /// \brief Two moons (sklearn make_moons, noise 0.1, then 2x + (-1, -0.2) as in
 /// toy_data.py), then / 1.5 here. Outer moon (cos u, sin u), inner moon
 /// (1 - cos u, 1/2 - sin u), u ~ U(0, pi), label ~ Bernoulli(1/2). RMS spread 0.95.
-inline ensemble<double> two_moons(index n, std::uint64_t seed) {
+inline ensemble<double> two_moons(index_t n, std::uint64_t seed) {
   return detail::generate(n, seed, [](detail::toy_rng& rng) {
     const bool inner = rng.integer(0, 1) == 1;
     const double u = pi * rng.uniform();
@@ -96,7 +96,7 @@ inline ensemble<double> two_moons(index n, std::uint64_t seed) {
 /// \brief Swiss roll (sklearn make_swiss_roll, noise 1, coordinates (x, z),
 /// / 5 as in toy_data.py), then / 1.3 here: t = 1.5 pi (1 + 2u),
 /// (t cos t, t sin t) + N(0, I), / 6.5 overall. RMS spread 1.06.
-inline ensemble<double> swiss_roll(index n, std::uint64_t seed) {
+inline ensemble<double> swiss_roll(index_t n, std::uint64_t seed) {
   return detail::generate(n, seed, [](detail::toy_rng& rng) {
     const double t = 1.5 * pi * (1 + 2 * rng.uniform());
     const double x = t * std::cos(t) + rng.normal(), z = t * std::sin(t) + rng.normal();
@@ -107,7 +107,7 @@ inline ensemble<double> swiss_roll(index n, std::uint64_t seed) {
 /// \brief Checkerboard (toy_data.py: x1 ~ U(-2, 2), x2 ~ U(0,1) - 2 Bernoulli
 /// + (floor(x1) mod 2), times 2), then / 2 here: uniform on the 8 dark squares
 /// of a 4 x 4 board on [-2, 2]^2. RMS spread 1.15.
-inline ensemble<double> checkerboard(index n, std::uint64_t seed) {
+inline ensemble<double> checkerboard(index_t n, std::uint64_t seed) {
   return detail::generate(n, seed, [](detail::toy_rng& rng) {
     const double x1 = rng.uniform() * 4 - 2;
     const double x2_ = rng.uniform() - rng.integer(0, 1) * 2;
@@ -120,7 +120,7 @@ inline ensemble<double> checkerboard(index n, std::uint64_t seed) {
 /// \brief Rings (toy_data.py: 4 concentric circles of radii 3 (1, 3/4, 1/2, 1/4),
 /// noise std 0.08), then / 1.5 here: radii 2, 1.5, 1, 0.5, noise std 0.08/1.5.
 /// Ring ~ uniform, angle ~ U(0, 2 pi). RMS spread 0.97.
-inline ensemble<double> rings(index n, std::uint64_t seed) {
+inline ensemble<double> rings(index_t n, std::uint64_t seed) {
   return detail::generate(n, seed, [](detail::toy_rng& rng) {
     const double r = 3.0 * 0.25 * (rng.integer(0, 3) + 1);
     const double a = 2 * pi * rng.uniform();
@@ -134,7 +134,7 @@ inline std::vector<double> rings_radii() { return {0.5, 1.0, 1.5, 2.0}; }
 /// \brief Pinwheel (toy_data.py: 5 arms, radial std 0.3, tangential std 0.1,
 /// rate 0.25; feature f = (1 + 0.3 z1, 0.1 z2) rotated by angle
 /// 2 pi k / 5 + 0.25 exp(f1) as f R, times 2), then / 1.5 here. RMS spread 0.98.
-inline ensemble<double> pinwheel(index n, std::uint64_t seed) {
+inline ensemble<double> pinwheel(index_t n, std::uint64_t seed) {
   return detail::generate(n, seed, [](detail::toy_rng& rng) {
     const int k = rng.integer(0, 4);
     const double f0 = 1 + 0.3 * rng.normal(), f1 = 0.1 * rng.normal();
@@ -160,9 +160,9 @@ inline const std::vector<std::string>& dataset_names() {
 /// (samples of the mixture in the JSON file `gmm_json`, see load_gmm; the form
 /// "gmm:<path>" is accepted too). An unknown name throws ito::invalid_argument
 /// listing the valid ones.
-inline ensemble<double> make_dataset(const std::string& name, index n, std::uint64_t seed,
+inline ensemble<double> make_dataset(const std::string& name, index_t n, std::uint64_t seed,
                                      const std::string& gmm_json = {}) {
-  using fn = ensemble<double> (*)(index, std::uint64_t);
+  using fn = ensemble<double> (*)(index_t, std::uint64_t);
   static const std::vector<std::pair<std::string, fn>> table{
       {"8gaussians", datasets::eight_gaussians}, {"moons", datasets::two_moons},
       {"swissroll", datasets::swiss_roll},       {"checkerboard", datasets::checkerboard},

@@ -32,13 +32,13 @@ struct piecewise_schedule {
   std::vector<double> cum;  ///< cum[i] = -log alpha_bar_i, i = 0..T (cum[0] = 0)
   double beta(double t) const {
     const double n = double(cum.size() - 1);
-    const index i = std::clamp<index>(index(std::ceil(t * n)), 1, index(cum.size() - 1));
+    const index_t i = std::clamp<index_t>(index_t(std::ceil(t * n)), 1, index_t(cum.size() - 1));
     return n * (cum[std::size_t(i)] - cum[std::size_t(i - 1)]);
   }
   double integral(double t) const {
     const double n = double(cum.size() - 1);
     const double u = std::clamp(t, 0.0, 1.0) * n;
-    const index i = std::clamp<index>(index(std::floor(u)), 0, index(cum.size() - 2));
+    const index_t i = std::clamp<index_t>(index_t(std::floor(u)), 0, index_t(cum.size() - 2));
     const double w = u - double(i);
     return (1 - w) * cum[std::size_t(i)] + w * cum[std::size_t(i + 1)];
   }
@@ -48,11 +48,11 @@ struct piecewise_schedule {
 class ddpm_schedule {
  public:
   /// Ho et al. linear schedule; improved-diffusion scales the ends by 1000/T.
-  static ddpm_schedule linear(index steps = 1000, double beta_start = 1e-4, double beta_end = 0.02) {
+  static ddpm_schedule linear(index_t steps = 1000, double beta_start = 1e-4, double beta_end = 0.02) {
     detail::require(steps >= 1, "steps", steps, ">= 1");
     const double scale = 1000.0 / double(steps);
     std::vector<double> b(static_cast<std::size_t>(steps));
-    for (index i = 0; i < steps; ++i) {
+    for (index_t i = 0; i < steps; ++i) {
       const double w = steps == 1 ? 0.0 : double(i) / double(steps - 1);
       b[std::size_t(i)] = scale * (beta_start + w * (beta_end - beta_start));
     }
@@ -61,14 +61,14 @@ class ddpm_schedule {
 
   /// Nichol & Dhariwal cosine schedule: beta_i = min(1 - f(i/T)/f((i-1)/T), max_beta),
   /// f(u) = cos^2((u + s)/(1 + s) pi/2).
-  static ddpm_schedule cosine(index steps = 1000, double s = 0.008, double max_beta = 0.999) {
+  static ddpm_schedule cosine(index_t steps = 1000, double s = 0.008, double max_beta = 0.999) {
     detail::require(steps >= 1, "steps", steps, ">= 1");
     auto f = [s](double u) {
       const double c = std::cos((u + s) / (1 + s) * std::numbers::pi / 2);
       return c * c;
     };
     std::vector<double> b(static_cast<std::size_t>(steps));
-    for (index i = 0; i < steps; ++i)
+    for (index_t i = 0; i < steps; ++i)
       b[std::size_t(i)] = std::min(1.0 - f(double(i + 1) / double(steps)) / f(double(i) / double(steps)), max_beta);
     return from_betas(std::move(b), "cosine");
   }
@@ -91,39 +91,39 @@ class ddpm_schedule {
     return s;
   }
 
-  index steps() const { return index(beta_.size() - 1); }
+  index_t steps() const { return index_t(beta_.size() - 1); }
   const std::string& name() const { return name_; }
-  double beta(index t) const { return beta_[check(t, 1)]; }
-  double alpha(index t) const { return 1.0 - beta(t); }
+  double beta(index_t t) const { return beta_[check(t, 1)]; }
+  double alpha(index_t t) const { return 1.0 - beta(t); }
   /// alpha_bar_t = prod_{s <= t} (1 - beta_s), alpha_bar_0 = 1 (seed 004 "NP").
-  double alpha_bar(index t) const { return alpha_bar_[check(t, 0)]; }
+  double alpha_bar(index_t t) const { return alpha_bar_[check(t, 0)]; }
   /// q(x_t | x_0) = N(sqrt(alpha_bar_t) x_0, (1 - alpha_bar_t) I).
-  double q_mean_coeff(index t) const { return std::sqrt(alpha_bar(t)); }
-  double q_std(index t) const { return std::sqrt(1.0 - alpha_bar(t)); }
+  double q_mean_coeff(index_t t) const { return std::sqrt(alpha_bar(t)); }
+  double q_std(index_t t) const { return std::sqrt(1.0 - alpha_bar(t)); }
   /// Posterior q(x_{t-1} | x_t, x_0) = N(coef_x0 x_0 + coef_xt x_t, var I), t >= 1 (seed 004 TBW-M):
   /// coef_x0 = beta_t sqrt(alpha_bar_{t-1}) / (1 - alpha_bar_t),
   /// coef_xt = (1 - alpha_bar_{t-1}) sqrt(alpha_t) / (1 - alpha_bar_t),
   /// var = beta_t (1 - alpha_bar_{t-1}) / (1 - alpha_bar_t) ("beta tilde").
-  double posterior_coef_x0(index t) const { return beta(t) * std::sqrt(alpha_bar(t - 1)) / (1.0 - alpha_bar(t)); }
-  double posterior_coef_xt(index t) const {
+  double posterior_coef_x0(index_t t) const { return beta(t) * std::sqrt(alpha_bar(t - 1)) / (1.0 - alpha_bar(t)); }
+  double posterior_coef_xt(index_t t) const {
     return (1.0 - alpha_bar(t - 1)) * std::sqrt(alpha(t)) / (1.0 - alpha_bar(t));
   }
-  double posterior_variance(index t) const { return beta(t) * (1.0 - alpha_bar(t - 1)) / (1.0 - alpha_bar(t)); }
+  double posterior_variance(index_t t) const { return beta(t) * (1.0 - alpha_bar(t - 1)) / (1.0 - alpha_bar(t)); }
 
   template <class S>
-  ensemble<S> posterior_mean(const ensemble<S>& x0, const ensemble<S>& xt, index t) const {
+  ensemble<S> posterior_mean(const ensemble<S>& x0, const ensemble<S>& xt, index_t t) const {
     detail::require(x0.rows() == xt.rows() && x0.cols() == xt.cols(), "x0 shape", x0.rows(), "the shape of x_t");
     return S(posterior_coef_x0(t)) * x0 + S(posterior_coef_xt(t)) * xt;
   }
 
   /// Sample x_t ~ q(x_t | x_0) for each column.
   template <class S, class Engine>
-  ensemble<S> q_sample(const ensemble<S>& x0, index t, Engine& eng) const {
+  ensemble<S> q_sample(const ensemble<S>& x0, index_t t, Engine& eng) const {
     return forward().template marginal_sample<S>(x0, time(t), eng);
   }
 
   /// Continuous time of step t: t / T.
-  double time(index t) const { return double(check(t, 0)) / double(steps()); }
+  double time(index_t t) const { return double(check(t, 0)) / double(steps()); }
 
   /// The continuous VP process with marginal q(x_i | x_0) at time i/T (T = 1).
   ou_sde<piecewise_schedule> forward(double eps = 0.0) const {
@@ -134,7 +134,7 @@ class ddpm_schedule {
   const std::vector<double>& alpha_bars() const { return alpha_bar_; }  ///< [0] = 1, then alpha_bar_1..T
 
  private:
-  std::size_t check(index t, index lo) const {
+  std::size_t check(index_t t, index_t lo) const {
     detail::require(t >= lo && t <= steps(), "t", t, "in [" + std::to_string(lo) + ", " + std::to_string(steps()) + "]");
     return std::size_t(t);
   }
@@ -171,10 +171,10 @@ struct ddpm_elbo {
 /// Expectations over x_t are Monte Carlo with `mc` draws per point; KLs are closed form.
 template <class S, class Eps, class Engine>
 ddpm_elbo ddpm_elbo_terms(const ddpm_schedule& sch, const ensemble<S>& X0, Eps&& eps_model, Engine& eng,
-                          index mc = 1, reverse_variance var_kind = reverse_variance::large) {
+                          index_t mc = 1, reverse_variance var_kind = reverse_variance::large) {
   detail::require(X0.cols() > 0 && X0.rows() > 0, "data columns", X0.cols(), "> 0");
   detail::require(mc >= 1, "mc", mc, ">= 1");
-  const index d = X0.rows(), n = X0.cols(), T = sch.steps();
+  const index_t d = X0.rows(), n = X0.cols(), T = sch.steps();
   const double dd = double(d);
   ddpm_elbo r;
   // L_T: KL(N(a x0, (1-ab) I) || N(0, I)) = 1/2 sum (ab x0^2 + (1-ab) - 1 - log(1-ab))
@@ -183,8 +183,8 @@ ddpm_elbo ddpm_elbo_terms(const ddpm_schedule& sch, const ensemble<S>& X0, Eps&&
   const ensemble<S> X0r = X0.replicate(1, mc);
   const double m = double(n * mc);
   ensemble<S> xt, eps(d, n * mc);
-  r.Lt.assign(std::size_t(std::max<index>(T - 1, 0)), 0.0);
-  for (index t = 1; t <= T; ++t) {
+  r.Lt.assign(std::size_t(std::max<index_t>(T - 1, 0)), 0.0);
+  for (index_t t = 1; t <= T; ++t) {
     xt = sch.q_sample(X0r, t, eng);
     eps_model(xt, S(sch.time(t)), eps);
     const S ab = S(sch.alpha_bar(t));

@@ -27,9 +27,9 @@
 namespace ito::diffusion {
 
 using sde::ensemble;
-using sde::index;
-using sde::matrix;
-using sde::vector;
+using sde::index_t;
+using sde::matrix_t;
+using sde::vector_t;
 
 /// What every forward SDE provides (the interface shared by samplers, the
 /// Gaussian-mixture oracle, training and the CLI).
@@ -48,8 +48,8 @@ concept forward_sde = requires(const F& f, double t, const ensemble<double>& X, 
   { f.prior_std() } -> std::convertible_to<double>;
   { f.name() } -> std::convertible_to<std::string>;
   f.drift(X, 0.5, out);
-  { f.template prior_sample<double>(index{1}, index{1}, eng) } -> std::same_as<ensemble<double>>;
-  { f.prior_logp(X) } -> std::same_as<vector<double>>;
+  { f.template prior_sample<double>(index_t{1}, index_t{1}, eng) } -> std::same_as<ensemble<double>>;
+  { f.prior_logp(X) } -> std::same_as<vector_t<double>>;
 };
 
 /// The members all forward SDEs share, written once in terms of the
@@ -67,23 +67,23 @@ struct forward_sde_base {
 
   /// n samples (d x n) of the prior N(prior_mean, prior_std^2 I) at T.
   template <class S, class Engine>
-  ensemble<S> prior_sample(index d, index n, Engine& eng) const {
+  ensemble<S> prior_sample(index_t d, index_t n, Engine& eng) const {
     detail::require(d > 0, "d", d, "> 0");
     detail::require(n >= 0, "n", n, ">= 0");
     boost::random::normal_distribution<S> normal;
     ensemble<S> X(d, n);
     const S m = S(self().prior_mean()), sd = S(self().prior_std());
-    for (index i = 0; i < X.size(); ++i) X.data()[i] = m + sd * normal(eng);
+    for (index_t i = 0; i < X.size(); ++i) X.data()[i] = m + sd * normal(eng);
     return X;
   }
 
   /// Log-density of the prior at each column of X (nats), as score_sde's prior_logp.
   template <class S>
-  vector<S> prior_logp(const ensemble<S>& X) const {
+  vector_t<S> prior_logp(const ensemble<S>& X) const {
     const double m = self().prior_mean(), sd = self().prior_std();
     const double d = double(X.rows());
-    vector<S> out(X.cols());
-    for (index j = 0; j < X.cols(); ++j) {
+    vector_t<S> out(X.cols());
+    for (index_t j = 0; j < X.cols(); ++j) {
       const double r2 = (X.col(j).template cast<double>().array() - m).square().sum();
       out(j) = S(-0.5 * d * std::log(2 * std::numbers::pi * sd * sd) - 0.5 * r2 / (sd * sd));
     }
@@ -96,7 +96,7 @@ struct forward_sde_base {
     boost::random::normal_distribution<S> normal;
     ensemble<S> X(x0.rows(), x0.cols());
     const S a = S(self().mean_coeff(t)), b = S(self().mean_offset(t)), s = S(self().std(t));
-    for (index i = 0; i < X.size(); ++i) X.data()[i] = a * x0.data()[i] + b + s * normal(eng);
+    for (index_t i = 0; i < X.size(); ++i) X.data()[i] = a * x0.data()[i] + b + s * normal(eng);
     return X;
   }
 
@@ -107,7 +107,7 @@ struct forward_sde_base {
     const Derived f = self();
     if (t1 < S(0)) t1 = S(f.T());
     auto drift = [f](const ensemble<S>& X, S t, ensemble<S>& out) { f.drift(X, t, out); };
-    auto diffusion = [f](S t, matrix<S>& G) {
+    auto diffusion = [f](S t, matrix_t<S>& G) {
       G.setZero();
       G.diagonal().setConstant(S(f.diffusion(double(t))));
     };

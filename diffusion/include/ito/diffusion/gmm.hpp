@@ -47,7 +47,7 @@
 namespace ito::diffusion {
 
 using ito::sde::ensemble;
-using ito::sde::index;
+using ito::sde::index_t;
 
 
 /// \brief A Gaussian mixture sum_k w_k N(mu_k, Sigma_k) in R^d (double precision).
@@ -58,8 +58,8 @@ using ito::sde::index;
 /// (|S_ij - S_ji| <= 1e-9 max|S|) and positive definite (Cholesky succeeds).
 class gaussian_mixture {
  public:
-  using vec = ito::sde::vector<double>;
-  using mat = ito::sde::matrix<double>;
+  using vec = ito::sde::vector_t<double>;
+  using mat = ito::sde::matrix_t<double>;
 
   gaussian_mixture() = default;
 
@@ -68,8 +68,8 @@ class gaussian_mixture {
     validate_and_factor();
   }
 
-  index dim() const { return mu_.empty() ? 0 : mu_.front().size(); }
-  index components() const { return static_cast<index>(w_.size()); }
+  index_t dim() const { return mu_.empty() ? 0 : mu_.front().size(); }
+  index_t components() const { return static_cast<index_t>(w_.size()); }
   const std::vector<double>& weights() const { return w_; }
   const std::vector<vec>& means() const { return mu_; }
   const std::vector<mat>& covariances() const { return cov_; }
@@ -77,7 +77,7 @@ class gaussian_mixture {
   /// Mean of the mixture: sum_k w_k mu_k.
   vec mean() const {
     vec m = vec::Zero(dim());
-    for (index k = 0; k < components(); ++k) m += w_[k] * mu_[k];
+    for (index_t k = 0; k < components(); ++k) m += w_[k] * mu_[k];
     return m;
   }
 
@@ -85,24 +85,24 @@ class gaussian_mixture {
   mat covariance() const {
     const vec m = mean();
     mat c = -m * m.transpose();
-    for (index k = 0; k < components(); ++k) c += w_[k] * (cov_[k] + mu_[k] * mu_[k].transpose());
+    for (index_t k = 0; k < components(); ++k) c += w_[k] * (cov_[k] + mu_[k] * mu_[k].transpose());
     return c;
   }
 
   /// \brief n independent samples (d x n). Same seed, same samples.
   /// Component k ~ Categorical(w), then mu_k + L_k xi, xi ~ N(0, I)
   /// (Boost mt19937_64 seeded by SplitMix64(seed), Boost ziggurat normals).
-  ensemble<double> sample(index n, std::uint64_t seed) const {
+  ensemble<double> sample(index_t n, std::uint64_t seed) const {
     ito::detail::require(n >= 0, "n", n, "a sample count >= 0");
     boost::random::mt19937_64 engine(ito::sde::splitmix64(seed));
     boost::random::discrete_distribution<int, double> pick(w_.begin(), w_.end());
     boost::random::normal_distribution<double> normal;
-    const index d = dim();
+    const index_t d = dim();
     ensemble<double> X(d, n);
     vec xi(d);
-    for (index j = 0; j < n; ++j) {
+    for (index_t j = 0; j < n; ++j) {
       const int k = pick(engine);
-      for (index i = 0; i < d; ++i) xi(i) = normal(engine);
+      for (index_t i = 0; i < d; ++i) xi(i) = normal(engine);
       X.col(j) = mu_[k] + chol_[k].matrixL() * xi;
     }
     return X;
@@ -150,7 +150,7 @@ class gaussian_mixture {
     check_batch(X);
     evaluate(X, nullptr);
     ensemble<double> r = logr_;
-    for (index j = 0; j < r.cols(); ++j) r.col(j) = (r.col(j).array() - lse_(j)).exp().matrix();
+    for (index_t j = 0; j < r.cols(); ++j) r.col(j) = (r.col(j).array() - lse_(j)).exp().matrix();
     return r;
   }
 
@@ -179,7 +179,7 @@ class gaussian_mixture {
     require(mu_.size() == K, "gmm means", mu_.size(), "one mean per weight (" + std::to_string(K) + ")");
     require(cov_.size() == K, "gmm covariances", cov_.size(),
             "one covariance per weight (" + std::to_string(K) + ")");
-    const index d = mu_[0].size();
+    const index_t d = mu_[0].size();
     require(d >= 1, "gmm means[0] length", d, "dimension >= 1");
     double sum = 0;
     for (std::size_t k = 0; k < K; ++k) {
@@ -224,22 +224,22 @@ class gaussian_mixture {
   // is non-null also the score (d x N), if div is non-null (needs score) its divergence.
   void evaluate(const ensemble<double>& X, ensemble<double>* score,
                 Eigen::Matrix<double, 1, Eigen::Dynamic>* div = nullptr) const {
-    const index K = components(), N = X.cols();
+    const index_t K = components(), N = X.cols();
     logr_.resize(K, N);
-    for (index k = 0; k < K; ++k) {
+    for (index_t k = 0; k < K; ++k) {
       z_ = X.colwise() - mu_[k];
       chol_[k].matrixL().solveInPlace(z_);  // z = L^{-1}(x - mu)
       logr_.row(k) = (log_norm_[k] - 0.5 * z_.colwise().squaredNorm().array()).matrix();
     }
     lse_.resize(N);
-    for (index j = 0; j < N; ++j) {
+    for (index_t j = 0; j < N; ++j) {
       const double m = logr_.col(j).maxCoeff();
       lse_(j) = std::isfinite(m) ? m + std::log((logr_.col(j).array() - m).exp().sum()) : m;
     }
     if (!score) return;
     score->setZero();
     if (div) div->setZero();
-    for (index k = 0; k < K; ++k) {
+    for (index_t k = 0; k < K; ++k) {
       z_ = X.colwise() - mu_[k];
       chol_[k].solveInPlace(z_);  // Sigma^{-1}(x - mu) = -g_k
       const Eigen::Array<double, 1, Eigen::Dynamic> r = (logr_.row(k) - lse_.transpose()).array().exp();
@@ -259,7 +259,7 @@ inline gaussian_mixture diffuse(const gaussian_mixture& g, double a, double b, d
   ito::detail::require(std::isfinite(s) && s >= 0, "s (std)", s, "a finite number >= 0");
   std::vector<gaussian_mixture::vec> means;
   std::vector<gaussian_mixture::mat> covs;
-  for (index k = 0; k < g.components(); ++k) {
+  for (index_t k = 0; k < g.components(); ++k) {
     means.push_back((a * g.means()[k]).array() + b);
     gaussian_mixture::mat C = (a * a) * g.covariances()[k];
     C.diagonal().array() += s * s;
@@ -358,9 +358,9 @@ inline gaussian_mixture gmm_from_json(const nlohmann::json& j, const std::string
   for (std::size_t k = 0; k < jm.size(); ++k) {
     const std::string at = "means[" + std::to_string(k) + "]";
     if (!jm[k].is_array()) fail(at, "expected an array of numbers");
-    gaussian_mixture::vec m(static_cast<index>(jm[k].size()));
+    gaussian_mixture::vec m(static_cast<index_t>(jm[k].size()));
     for (std::size_t i = 0; i < jm[k].size(); ++i)
-      m(static_cast<index>(i)) = number(jm[k][i], at + "[" + std::to_string(i) + "]");
+      m(static_cast<index_t>(i)) = number(jm[k][i], at + "[" + std::to_string(i) + "]");
     means.push_back(m);
   }
   std::vector<gaussian_mixture::mat> covs;
@@ -369,13 +369,13 @@ inline gaussian_mixture gmm_from_json(const nlohmann::json& j, const std::string
     const std::string at = "covariances[" + std::to_string(k) + "]";
     if (!jc[k].is_array() || jc[k].empty()) fail(at, "expected a non-empty array of rows");
     const std::size_t rows = jc[k].size();
-    gaussian_mixture::mat C(static_cast<index>(rows), static_cast<index>(rows));
+    gaussian_mixture::mat C(static_cast<index_t>(rows), static_cast<index_t>(rows));
     for (std::size_t r = 0; r < rows; ++r) {
       const std::string atr = at + "[" + std::to_string(r) + "]";
       if (!jc[k][r].is_array() || jc[k][r].size() != rows)
         fail(atr, "expected a row of " + std::to_string(rows) + " numbers (a square matrix)");
       for (std::size_t c = 0; c < rows; ++c)
-        C(static_cast<index>(r), static_cast<index>(c)) = number(jc[k][r][c], atr + "[" + std::to_string(c) + "]");
+        C(static_cast<index_t>(r), static_cast<index_t>(c)) = number(jc[k][r][c], atr + "[" + std::to_string(c) + "]");
     }
     covs.push_back(C);
   }
@@ -392,14 +392,14 @@ inline nlohmann::json gmm_to_json(const gaussian_mixture& g) {
   j["weights"] = g.weights();
   j["means"] = nlohmann::json::array();
   j["covariances"] = nlohmann::json::array();
-  for (index k = 0; k < g.components(); ++k) {
+  for (index_t k = 0; k < g.components(); ++k) {
     const auto& m = g.means()[k];
     j["means"].push_back(std::vector<double>(m.data(), m.data() + m.size()));
     nlohmann::json rows = nlohmann::json::array();
     const auto& C = g.covariances()[k];
-    for (index r = 0; r < C.rows(); ++r) {
+    for (index_t r = 0; r < C.rows(); ++r) {
       std::vector<double> row(static_cast<std::size_t>(C.cols()));
-      for (index c = 0; c < C.cols(); ++c) row[static_cast<std::size_t>(c)] = C(r, c);
+      for (index_t c = 0; c < C.cols(); ++c) row[static_cast<std::size_t>(c)] = C(r, c);
       rows.push_back(row);
     }
     j["covariances"].push_back(rows);

@@ -32,12 +32,12 @@ struct likelihood_options {
   double eps = 1e-5;             ///< start time (the data are taken as x(eps))
   ode_options ode{};             ///< dopri5, rtol = atol = 1e-5 by default
   divergence_method method = divergence_method::automatic;
-  index exact_max_dim = 8;       ///< automatic: exact up to this dimension, Hutchinson above
-  index probes = 1;              ///< Hutchinson probes per point
+  index_t exact_max_dim = 8;       ///< automatic: exact up to this dimension, Hutchinson above
+  index_t probes = 1;              ///< Hutchinson probes per point
   double fd_step = 1e-3;         ///< central-difference step, times max(1, s(t))
   std::uint64_t seed = 0;        ///< Hutchinson probes (per block)
   unsigned threads = 0;
-  index block_size = 256;
+  index_t block_size = 256;
   bool use_score_divergence = true;  ///< use score.divergence() when it exists
   void validate() const {
     ode.validate();
@@ -49,8 +49,8 @@ struct likelihood_options {
 };
 
 struct likelihood_result {
-  vector<double> logp;       ///< log-density of each point (nats)
-  vector<double> prior_logp; ///< log p_T(x(T)) of each point
+  vector_t<double> logp;       ///< log-density of each point (nats)
+  vector_t<double> prior_logp; ///< log p_T(x(T)) of each point
   ensemble<double> latent;   ///< x(T), d x N (the latent code of each point)
   double mean_nll = 0;       ///< -mean(logp), nats per point
   double nfe = 0;            ///< score evaluations per point (columns / N)
@@ -64,7 +64,7 @@ likelihood_result log_likelihood(const F& f, const Score& score, const ensemble<
                                  const likelihood_options& opt = {}) {
   opt.validate();
   const auto start = std::chrono::steady_clock::now();
-  const index d = X.rows(), n = X.cols();
+  const index_t d = X.rows(), n = X.cols();
   detail::require(d > 0 && n > 0, "data", std::to_string(d) + " x " + std::to_string(n), "a non-empty d x N matrix");
   detail::require(X.allFinite(), "data", "non-finite entry", "finite values");
   detail::require(opt.eps < f.T(), "eps", opt.eps, "< T");
@@ -75,7 +75,7 @@ likelihood_result log_likelihood(const F& f, const Score& score, const ensemble<
   res.logp.resize(n);
   res.prior_logp.resize(n);
   res.latent.resize(d, n);
-  auto body = [&](auto& sc, index b, index first, index cols) {
+  auto body = [&](auto& sc, index_t b, index_t first, index_t cols) {
     using row = Eigen::Matrix<S, 1, Eigen::Dynamic>;
     // Hutchinson probes: Rademacher, fixed for the block's whole trajectory
     ensemble<S> V;
@@ -83,7 +83,7 @@ likelihood_result log_likelihood(const F& f, const Score& score, const ensemble<
       boost::random::mt19937_64 eng(sde::block_seed(opt.seed, std::uint64_t(b), 3));
       boost::random::bernoulli_distribution<> coin;
       V.resize(d, cols * opt.probes);
-      for (index i = 0; i < V.size(); ++i) V.data()[i] = coin(eng) ? S(1) : S(-1);
+      for (index_t i = 0; i < V.size(); ++i) V.data()[i] = coin(eng) ? S(1) : S(-1);
     }
     ensemble<S> xs, s, P, SP;
     row div(cols);
@@ -103,7 +103,7 @@ likelihood_result log_likelihood(const F& f, const Score& score, const ensemble<
       if (have_div) {
       } else if (exact) {  // d JVPs along the unit vectors, batched: columns [+e_0 .. +e_{d-1}, -e_0 ..]
         P.resize(d, 2 * d * cols);
-        for (index i = 0; i < d; ++i) {
+        for (index_t i = 0; i < d; ++i) {
           P.middleCols(i * cols, cols) = xs;
           P.middleCols(i * cols, cols).row(i).array() += S(h);
           P.middleCols((d + i) * cols, cols) = xs;
@@ -111,18 +111,18 @@ likelihood_result log_likelihood(const F& f, const Score& score, const ensemble<
         }
         sc(P, t, SP);
         div.setZero();
-        for (index i = 0; i < d; ++i)
+        for (index_t i = 0; i < d; ++i)
           div += (SP.middleCols(i * cols, cols).row(i) - SP.middleCols((d + i) * cols, cols).row(i)) / S(2 * h);
       } else {  // v^T (s(x + h v) - s(x - h v)) / 2h, averaged over the probes
-        const index m = cols * opt.probes;
+        const index_t m = cols * opt.probes;
         P.resize(d, 2 * m);
-        for (index k = 0; k < opt.probes; ++k) {
+        for (index_t k = 0; k < opt.probes; ++k) {
           P.middleCols(k * cols, cols) = xs + S(h) * V.middleCols(k * cols, cols);
           P.middleCols(m + k * cols, cols) = xs - S(h) * V.middleCols(k * cols, cols);
         }
         sc(P, t, SP);
         div.setZero();
-        for (index k = 0; k < opt.probes; ++k)
+        for (index_t k = 0; k < opt.probes; ++k)
           div += (V.middleCols(k * cols, cols).array() *
                   (SP.middleCols(k * cols, cols) - SP.middleCols(m + k * cols, cols)).array())
                      .colwise()
@@ -137,11 +137,11 @@ likelihood_result log_likelihood(const F& f, const Score& score, const ensemble<
     ensemble<S> Y(d + 1, cols);
     Y.topRows(d) = X.middleCols(first, cols);
     Y.row(d).setZero();
-    integrate_ode<S>(rhs, Y, opt.eps, f.T(), opt.ode, {}, [](index, double, const ensemble<S>&) {});
+    integrate_ode<S>(rhs, Y, opt.eps, f.T(), opt.ode, {}, [](index_t, double, const ensemble<S>&) {});
     const ensemble<S> xT = Y.topRows(d);
-    const vector<S> lp = f.prior_logp(xT);
+    const vector_t<S> lp = f.prior_logp(xT);
     res.latent.middleCols(first, cols) = xT.template cast<double>();
-    for (index j = 0; j < cols; ++j) {
+    for (index_t j = 0; j < cols; ++j) {
       res.prior_logp(first + j) = double(lp(j));
       res.logp(first + j) = double(lp(j)) + double(Y(d, j));
     }

@@ -43,14 +43,14 @@
 namespace ito::diffusion {
 
 using ito::sde::ensemble;
-using ito::sde::index;
+using ito::sde::index_t;
 
 /// Options of the sample metrics (documented defaults).
 struct metric_options {
-  index projections = 500;      ///< directions for sliced W1
+  index_t projections = 500;      ///< directions for sliced W1
   std::uint64_t seed = 0;       ///< seed of the directions and subsampling
-  index max_points = 5000;      ///< per-set cap for the O(n^2) metrics (MMD, energy)
-  index median_points = 1000;   ///< pooled points used for the median heuristic
+  index_t max_points = 5000;      ///< per-set cap for the O(n^2) metrics (MMD, energy)
+  index_t median_points = 1000;   ///< pooled points used for the median heuristic
   double bandwidth = 0;         ///< RBF bandwidth h; 0 = median heuristic
 
   void check() const {
@@ -87,17 +87,17 @@ inline void check_pair(const ensemble<double>& A, const ensemble<double>& B) {
 }
 
 /// A seeded random subset of at most k columns (all columns, in order, if cols <= k).
-inline ensemble<double> subsample(const ensemble<double>& X, index k, std::uint64_t seed) {
+inline ensemble<double> subsample(const ensemble<double>& X, index_t k, std::uint64_t seed) {
   if (X.cols() <= k) return X;
-  std::vector<index> idx(static_cast<std::size_t>(X.cols()));
-  for (index i = 0; i < X.cols(); ++i) idx[static_cast<std::size_t>(i)] = i;
+  std::vector<index_t> idx(static_cast<std::size_t>(X.cols()));
+  for (index_t i = 0; i < X.cols(); ++i) idx[static_cast<std::size_t>(i)] = i;
   boost::random::mt19937_64 engine(ito::sde::splitmix64(seed));
-  for (index i = 0; i < k; ++i) {  // partial Fisher-Yates
-    boost::random::uniform_int_distribution<index> pick(i, X.cols() - 1);
+  for (index_t i = 0; i < k; ++i) {  // partial Fisher-Yates
+    boost::random::uniform_int_distribution<index_t> pick(i, X.cols() - 1);
     std::swap(idx[static_cast<std::size_t>(i)], idx[static_cast<std::size_t>(pick(engine))]);
   }
   ensemble<double> Y(X.rows(), k);
-  for (index i = 0; i < k; ++i) Y.col(i) = X.col(idx[static_cast<std::size_t>(i)]);
+  for (index_t i = 0; i < k; ++i) Y.col(i) = X.col(idx[static_cast<std::size_t>(i)]);
   return Y;
 }
 
@@ -105,9 +105,9 @@ inline ensemble<double> subsample(const ensemble<double>& X, index k, std::uint6
 template <class F>
 double pair_sum(const ensemble<double>& A, const ensemble<double>& B, F f) {
   double total = 0;
-  for (index j = 0; j < B.cols(); ++j) {
+  for (index_t j = 0; j < B.cols(); ++j) {
     double col = 0;
-    for (index i = 0; i < A.cols(); ++i) col += f((A.col(i) - B.col(j)).squaredNorm());
+    for (index_t i = 0; i < A.cols(); ++i) col += f((A.col(i) - B.col(j)).squaredNorm());
     total += col;
   }
   return total;
@@ -144,14 +144,14 @@ inline double wasserstein1(std::vector<double> a, std::vector<double> b) {
 }
 
 /// P directions uniform on the unit sphere in R^d (d x P), seeded.
-inline ensemble<double> random_directions(index d, index P, std::uint64_t seed) {
+inline ensemble<double> random_directions(index_t d, index_t P, std::uint64_t seed) {
   boost::random::mt19937_64 engine(ito::sde::splitmix64(seed));
   boost::random::normal_distribution<double> normal;
   ensemble<double> D(d, P);
-  for (index p = 0; p < P; ++p) {
+  for (index_t p = 0; p < P; ++p) {
     double nrm = 0;
     do {
-      for (index i = 0; i < d; ++i) D(i, p) = normal(engine);
+      for (index_t i = 0; i < d; ++i) D(i, p) = normal(engine);
       nrm = D.col(p).norm();
     } while (nrm == 0);
     D.col(p) /= nrm;
@@ -169,7 +169,7 @@ inline double sliced_wasserstein1(const ensemble<double>& A, const ensemble<doub
                        "d x P with d = " + std::to_string(A.rows()) + ", P >= 1");
   std::vector<double> a(static_cast<std::size_t>(A.cols())), b(static_cast<std::size_t>(B.cols()));
   double total = 0;
-  for (index p = 0; p < directions.cols(); ++p) {
+  for (index_t p = 0; p < directions.cols(); ++p) {
     Eigen::Map<Eigen::RowVectorXd>(a.data(), A.cols()).noalias() = directions.col(p).transpose() * A;
     Eigen::Map<Eigen::RowVectorXd>(b.data(), B.cols()).noalias() = directions.col(p).transpose() * B;
     std::sort(a.begin(), a.end());
@@ -195,8 +195,8 @@ inline double median_bandwidth(const ensemble<double>& A, const ensemble<double>
   P = detail::subsample(P, opt.median_points, opt.seed + 2);
   std::vector<double> dist;
   dist.reserve(static_cast<std::size_t>(P.cols() * (P.cols() - 1) / 2));
-  for (index j = 0; j < P.cols(); ++j)
-    for (index i = 0; i < j; ++i) dist.push_back((P.col(i) - P.col(j)).norm());
+  for (index_t j = 0; j < P.cols(); ++j)
+    for (index_t i = 0; i < j; ++i) dist.push_back((P.col(i) - P.col(j)).norm());
   auto mid = dist.begin() + static_cast<std::ptrdiff_t>(dist.size() / 2);
   std::nth_element(dist.begin(), mid, dist.end());
   return *mid > 0 ? *mid : 1.0;  // all points equal: any h gives MMD = 0

@@ -42,7 +42,7 @@ struct ode_options {
   bool adaptive = true;  ///< dopri5 with tolerances; false: fixed-step RK4
   double rtol = 1e-5;    ///< relative tolerance (score_sde's likelihood uses 1e-5)
   double atol = 1e-5;    ///< absolute tolerance
-  index steps = 100;     ///< RK4 steps over [t0, t1] (fixed-step only)
+  index_t steps = 100;     ///< RK4 steps over [t0, t1] (fixed-step only)
   double dt0 = 1e-2;     ///< first trial step of the adaptive method (fraction of |t1 - t0|)
   void validate() const {
     detail::require_positive("rtol", rtol);
@@ -57,15 +57,15 @@ struct ode_options {
 /// between t0 and t1 (in the direction of integration) at which obs(k, t, X) is called
 /// (k = index into times). Returns the number of rhs evaluations.
 template <class S, class Rhs, class Obs>
-index integrate_ode(Rhs&& rhs, ensemble<S>& X, double t0, double t1, const ode_options& opt,
+index_t integrate_ode(Rhs&& rhs, ensemble<S>& X, double t0, double t1, const ode_options& opt,
                     const std::vector<double>& times, Obs&& obs) {
   namespace odeint = boost::numeric::odeint;
   opt.validate();
   using state = std::vector<double>;
-  const index r = X.rows(), c = X.cols();
+  const index_t r = X.rows(), c = X.cols();
   state y(std::size_t(X.size()));
   Eigen::Map<Eigen::MatrixXd>(y.data(), r, c) = X.template cast<double>();
-  index evals = 0;
+  index_t evals = 0;
   ensemble<S> xs(r, c), dx(r, c);
   auto sys = [&](const state& yy, state& dydt, double t) {
     xs = Eigen::Map<const Eigen::MatrixXd>(yy.data(), r, c).cast<S>();
@@ -83,7 +83,7 @@ index integrate_ode(Rhs&& rhs, ensemble<S>& X, double t0, double t1, const ode_o
     for (std::size_t k = 0; k < times.size(); ++k)
       if (std::abs(t - times[k]) <= 1e-12 * std::max(1.0, std::abs(t))) {
         ensemble<S> snap = Eigen::Map<const Eigen::MatrixXd>(yy.data(), r, c).cast<S>();
-        obs(index(k), t, snap);
+        obs(index_t(k), t, snap);
       }
   };
   if (opt.adaptive) {

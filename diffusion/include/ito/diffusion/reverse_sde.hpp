@@ -40,7 +40,7 @@ struct reverse_sde {
 
   /// G = g(T - s) I.
   template <class S>
-  void diffusion(S s, matrix<S>& G) const {
+  void diffusion(S s, matrix_t<S>& G) const {
     G.setZero();
     G.diagonal().setConstant(S(forward.diffusion(time(double(s)))));
   }
@@ -54,7 +54,7 @@ struct reverse_sde {
     detail::require(t_end >= 0 && t_end < forward.T(), "t_end", t_end, "in [0, T)");
     auto* self = this;
     auto drift = [self](const ensemble<S>& Y, S s, ensemble<S>& out) { self->drift(Y, s, out); };
-    auto diff = [self](S s, matrix<S>& G) { self->diffusion(s, G); };
+    auto diff = [self](S s, matrix_t<S>& G) { self->diffusion(s, G); };
     return sde::make_additive_problem<S>(drift, diff, xT, S(0), S(forward.T() - t_end), xT.rows());
   }
 };

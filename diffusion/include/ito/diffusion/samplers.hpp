@@ -82,15 +82,15 @@ inline sampler_kind parse_sampler(const std::string& s) {
 }
 
 struct sampler_options {
-  index steps = 1000;             ///< K: grid steps (levels for ald, iterations for langevin)
+  index_t steps = 1000;             ///< K: grid steps (levels for ald, iterations for langevin)
   std::uint64_t seed = 0;         ///< seeds the prior and the noise (per block)
   unsigned threads = 0;           ///< 0 = all cores
-  index block_size = 512;         ///< samples per block (part of the random stream's identity)
+  index_t block_size = 512;         ///< samples per block (part of the random stream's identity)
   double t_end = -1;              ///< last time; < 0: sde.eps() (0 for ddpm and ddim)
   std::vector<double> save_times; ///< forward times t on the grid at which to keep the state
   // predictor–corrector / annealed Langevin
   double snr = 0.16;              ///< pc: target signal-to-noise ratio (score_sde default)
-  index corrector_steps = 1;      ///< pc: Langevin steps per level; ald: steps per noise level
+  index_t corrector_steps = 1;      ///< pc: Langevin steps per level; ald: steps per noise level
   // ddpm / ddim
   reverse_variance variance = reverse_variance::small;  ///< ddpm: beta_tilde (small) or beta (large)
   double eta = 0.0;               ///< ddim: 0 deterministic, 1 = ddpm
@@ -124,7 +124,7 @@ namespace detail {
 
 /// The prior for block b (its own stream 2, independent of the noise streams 0 and 1).
 template <class S, class F>
-ensemble<S> block_prior(const F& f, index d, index cols, std::uint64_t seed, index b) {
+ensemble<S> block_prior(const F& f, index_t d, index_t cols, std::uint64_t seed, index_t b) {
   boost::random::mt19937_64 eng(sde::block_seed(seed, std::uint64_t(b), 2));
   return f.template prior_sample<S>(d, cols, eng);
 }
@@ -132,21 +132,21 @@ ensemble<S> block_prior(const F& f, index d, index cols, std::uint64_t seed, ind
 /// Grid t_k = T - k (T - t_end)/K.
 struct reverse_grid {
   double T, t_end;
-  index K;
-  double t(index k) const { return k >= K ? t_end : T - double(k) * (T - t_end) / double(K); }
+  index_t K;
+  double t(index_t k) const { return k >= K ? t_end : T - double(k) * (T - t_end) / double(K); }
   /// k with t(k) == time, or -1.
-  index find(double time) const {
+  index_t find(double time) const {
     const double k = std::round((T - time) / (T - t_end) * double(K));
     if (k < 0 || k > double(K)) return -1;
-    return std::abs(t(index(k)) - time) <= 1e-9 * (T - t_end) ? index(k) : -1;
+    return std::abs(t(index_t(k)) - time) <= 1e-9 * (T - t_end) ? index_t(k) : -1;
   }
 };
 
 /// Map save times to grid indices (throws if not on the grid).
-inline std::vector<index> save_indices(const reverse_grid& g, const std::vector<double>& times) {
-  std::vector<index> ks;
+inline std::vector<index_t> save_indices(const reverse_grid& g, const std::vector<double>& times) {
+  std::vector<index_t> ks;
   for (std::size_t i = 0; i < times.size(); ++i) {
-    const index k = g.find(times[i]);
+    const index_t k = g.find(times[i]);
     ito::detail::require(k >= 0, "save_times[" + std::to_string(i) + "]", times[i],
                          "a time on the sampler grid t_k = T - k (T - t_end)/K");
     ks.push_back(k);
@@ -169,7 +169,7 @@ struct step_coeffs {
 
 /// A result of n samples of dimension d with room for the trajectory at `times`.
 template <class S>
-sample_result<S> make_result(std::string name, index d, index n, const std::vector<double>& times) {
+sample_result<S> make_result(std::string name, index_t d, index_t n, const std::vector<double>& times) {
   sample_result<S> res;
   res.sampler = std::move(name);
   res.samples.resize(d, n);
@@ -180,7 +180,7 @@ sample_result<S> make_result(std::string name, index d, index n, const std::vect
 
 /// Record the evaluation counts and the elapsed time.
 template <class S>
-void finish(sample_result<S>& res, const evaluation_count& cnt, index n,
+void finish(sample_result<S>& res, const evaluation_count& cnt, index_t n,
             std::chrono::steady_clock::time_point start) {
   res.nfe = double(cnt.columns) / double(n);
   res.score_calls = cnt.calls;
@@ -191,7 +191,7 @@ void finish(sample_result<S>& res, const evaluation_count& cnt, index n,
 
 /// Run a grid sampler (everything except em, sra1 and ode) on n samples of dimension d.
 template <forward_sde F, class Score, class S = double>
-sample_result<S> sample_grid(sampler_kind kind, const F& f, const Score& score, index d, index n,
+sample_result<S> sample_grid(sampler_kind kind, const F& f, const Score& score, index_t d, index_t n,
                              const sampler_options& opt) {
   opt.validate();
   const auto start = std::chrono::steady_clock::now();
@@ -202,11 +202,11 @@ sample_result<S> sample_grid(sampler_kind kind, const F& f, const Score& score, 
   const auto save_k = detail::save_indices(grid, opt.save_times);
   auto res = detail::make_result<S>(to_string(kind), d, n, opt.save_times);
 
-  auto body = [&](auto& sc, index b, index first, index cols) {
+  auto body = [&](auto& sc, index_t b, index_t first, index_t cols) {
     ensemble<S> x = detail::block_prior<S>(f, d, cols, opt.seed, b);
     sde::brownian_block<S> bm(opt.seed, std::uint64_t(b), d, cols);
     ensemble<S> s(d, cols), z(d, cols), x0(d, cols);
-    auto save = [&](index k) {
+    auto save = [&](index_t k) {
       for (std::size_t i = 0; i < save_k.size(); ++i)
         if (save_k[i] == k) res.trajectory[i].middleCols(first, cols) = x;
     };
@@ -219,26 +219,26 @@ sample_result<S> sample_grid(sampler_kind kind, const F& f, const Score& score, 
     };
     if (kind == sampler_kind::langevin) {
       const double h = opt.step_size > 0 ? opt.step_size : 1e-2 * f.prior_std() * f.prior_std();
-      for (index k = 0; k < opt.steps; ++k) {
+      for (index_t k = 0; k < opt.steps; ++k) {
         langevin(t_end, h);
         save(k + 1);
       }
     } else if (kind == sampler_kind::ald) {
       const double sL = f.std(grid.t(opt.steps));
       const double e = opt.step_size > 0 ? opt.step_size : sL * sL;
-      for (index k = 0; k <= opt.steps; ++k) {
+      for (index_t k = 0; k <= opt.steps; ++k) {
         const double t = grid.t(k), si = f.std(t);
         const double ai = e * si * si / (sL * sL);  // Algorithm 1 line 3
-        for (index j = 0; j < std::max<index>(opt.corrector_steps, 1); ++j) langevin(t, ai / 2);
+        for (index_t j = 0; j < std::max<index_t>(opt.corrector_steps, 1); ++j) langevin(t, ai / 2);
         if (k > 0) save(k);
       }
     } else {
-      for (index k = 0; k < opt.steps; ++k) {
+      for (index_t k = 0; k < opt.steps; ++k) {
         const double t = grid.t(k), t1 = grid.t(k + 1);
         const bool last = k + 1 == opt.steps;
         const detail::step_coeffs<F> c(f, t, t1);
         if (kind == sampler_kind::pc) {
-          for (index j = 0; j < opt.corrector_steps; ++j) {
+          for (index_t j = 0; j < opt.corrector_steps; ++j) {
             sc(x, S(t), s);
             bm.normals(z);
             const double gn = s.colwise().norm().mean(), zn = z.colwise().norm().mean();
@@ -281,7 +281,7 @@ sample_result<S> sample_grid(sampler_kind kind, const F& f, const Score& score, 
 /// The reverse SDE through a core stepper (euler_maruyama, sra1, ...): each block is
 /// one sde::solve over its block range with its own copy of the score.
 template <class Method, forward_sde F, class Score, class S = double>
-sample_result<S> sample_reverse_sde(const Method& method, const F& f, const Score& score, index d, index n,
+sample_result<S> sample_reverse_sde(const Method& method, const F& f, const Score& score, index_t d, index_t n,
                                     const sampler_options& opt) {
   opt.validate();
   const auto start = std::chrono::steady_clock::now();
@@ -289,9 +289,9 @@ sample_result<S> sample_reverse_sde(const Method& method, const F& f, const Scor
   const detail::reverse_grid grid{f.T(), t_end, opt.steps};
   const auto save_k = detail::save_indices(grid, opt.save_times);
   ensemble<S> xT(d, n);
-  const index nblocks = (n + opt.block_size - 1) / opt.block_size;
-  for (index b = 0; b < nblocks; ++b) {
-    const index first = b * opt.block_size, cols = std::min(opt.block_size, n - first);
+  const index_t nblocks = (n + opt.block_size - 1) / opt.block_size;
+  for (index_t b = 0; b < nblocks; ++b) {
+    const index_t first = b * opt.block_size, cols = std::min(opt.block_size, n - first);
     xT.middleCols(first, cols) = detail::block_prior<S>(f, d, cols, opt.seed, b);
   }
   auto res = detail::make_result<S>(Method::name, d, n, opt.save_times);
@@ -301,8 +301,8 @@ sample_result<S> sample_reverse_sde(const Method& method, const F& f, const Scor
   so.threads = 1;
   so.block_size = opt.block_size;
   so.paths = n;
-  for (index k : save_k) so.save_times.push_back(S(double(k) * (f.T() - t_end) / double(opt.steps)));  // s = T - t_k
-  auto body = [&](auto& sc, index b, index first, index cols) {
+  for (index_t k : save_k) so.save_times.push_back(S(double(k) * (f.T() - t_end) / double(opt.steps)));  // s = T - t_k
+  auto body = [&](auto& sc, index_t b, index_t first, index_t cols) {
     reverse_sde<F, std::remove_reference_t<decltype(sc)>&> rev{f, sc};
     auto p = rev.template problem<S>(xT, t_end);
     sde::solve_options<S> o = so;
@@ -319,7 +319,7 @@ sample_result<S> sample_reverse_sde(const Method& method, const F& f, const Scor
 
 /// The probability-flow ODE from the prior at T to t_end (dopri5 or RK4 with `steps` steps).
 template <forward_sde F, class Score, class S = double>
-sample_result<S> sample_ode(const F& f, const Score& score, index d, index n, const sampler_options& opt) {
+sample_result<S> sample_ode(const F& f, const Score& score, index_t d, index_t n, const sampler_options& opt) {
   opt.validate();
   const auto start = std::chrono::steady_clock::now();
   const double t_end = opt.t_end >= 0 ? opt.t_end : f.eps();
@@ -332,12 +332,12 @@ sample_result<S> sample_ode(const F& f, const Score& score, index d, index n, co
   auto res = detail::make_result<S>(opt.ode.adaptive ? "ode-dopri5" : "ode-rk4", d, n, opt.save_times);
   ode_options oo = opt.ode;
   oo.steps = opt.steps;
-  auto body = [&](auto& sc, index b, index first, index cols) {
+  auto body = [&](auto& sc, index_t b, index_t first, index_t cols) {
     ensemble<S> x = detail::block_prior<S>(f, d, cols, opt.seed, b);
     probability_flow<F, std::remove_reference_t<decltype(sc)>&> pf{f, sc};
     auto rhs = [&](const ensemble<S>& X, S t, ensemble<S>& out) { pf.drift(X, t, out); };
     integrate_ode<S>(rhs, x, f.T(), t_end, oo, opt.save_times,
-                     [&](index k, double, const ensemble<S>& xs) { res.trajectory[std::size_t(k)].middleCols(first, cols) = xs; });
+                     [&](index_t k, double, const ensemble<S>& xs) { res.trajectory[std::size_t(k)].middleCols(first, cols) = xs; });
     res.samples.middleCols(first, cols) = x;
   };
   const auto cnt = detail::parallel_blocks(n, opt.block_size, opt.threads, score, body);
@@ -347,7 +347,7 @@ sample_result<S> sample_ode(const F& f, const Score& score, index d, index n, co
 
 /// Any sampler by kind: n samples of dimension d from `score` under forward SDE f.
 template <forward_sde F, class Score, class S = double>
-sample_result<S> sample(sampler_kind kind, const F& f, const Score& score, index d, index n,
+sample_result<S> sample(sampler_kind kind, const F& f, const Score& score, index_t d, index_t n,
                         const sampler_options& opt = {}) {
   switch (kind) {
     case sampler_kind::em: return sample_reverse_sde<sde::euler_maruyama, F, Score, S>({}, f, score, d, n, opt);

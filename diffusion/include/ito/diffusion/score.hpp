@@ -30,7 +30,7 @@
 namespace ito::diffusion {
 
 using sde::ensemble;
-using sde::index;
+using sde::index_t;
 
 template <class Score, class S = double>
 concept score_function = requires(Score& s, const ensemble<S>& X, S t, ensemble<S>& out) { s(X, t, out); };
@@ -74,22 +74,22 @@ namespace detail {
 /// copy of `proto` wrapped in a counted_score. Exceptions propagate. Returns the
 /// total count of score evaluations.
 template <class Score, class Fn>
-evaluation_count parallel_blocks(index n, index block_size, unsigned threads, const Score& proto, Fn&& fn) {
+evaluation_count parallel_blocks(index_t n, index_t block_size, unsigned threads, const Score& proto, Fn&& fn) {
   using local_t = std::remove_cvref_t<Score>;
   ito::detail::require(n > 0, "n", n, "> 0");
   ito::detail::require(block_size > 0, "block_size", block_size, "> 0");
-  const index nblocks = (n + block_size - 1) / block_size;
+  const index_t nblocks = (n + block_size - 1) / block_size;
   unsigned nt = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
-  nt = unsigned(std::max<index>(1, std::min<index>(nt, nblocks)));
-  std::atomic<index> next{0};
+  nt = unsigned(std::max<index_t>(1, std::min<index_t>(nt, nblocks)));
+  std::atomic<index_t> next{0};
   std::vector<std::exception_ptr> errors(nt);
   std::vector<evaluation_count> counts(nt);
   auto worker = [&](unsigned id) {
     try {
       local_t local(proto);
       counted_score<local_t> counted(local);
-      for (index b = next++; b < nblocks; b = next++) {
-        const index first = b * block_size;
+      for (index_t b = next++; b < nblocks; b = next++) {
+        const index_t first = b * block_size;
         fn(counted, b, first, std::min(block_size, n - first));
       }
       counts[id].add(counted.calls, counted.columns);

@@ -52,7 +52,7 @@
 namespace ito::diffusion {
 
 using ito::sde::ensemble;
-using ito::sde::index;
+using ito::sde::index_t;
 
 /// The weight lambda(t) of the score matching loss.
 enum class loss_weighting { simple, likelihood };
@@ -127,10 +127,10 @@ class network_score {
 template <class SDE, class S = float>
 network_score<SDE, S> network_score_from_checkpoint(SDE sde, const checkpoint& c, unsigned threads = 1) {
   nn::mlp<S> net(c.arch, threads);
-  for (index i = 0; i < net.frequencies().size(); ++i) net.frequencies()(i) = static_cast<S>(c.frequencies[static_cast<std::size_t>(i)]);
-  for (index i = 0; i < net.x_frequencies().size(); ++i)
+  for (index_t i = 0; i < net.frequencies().size(); ++i) net.frequencies()(i) = static_cast<S>(c.frequencies[static_cast<std::size_t>(i)]);
+  for (index_t i = 0; i < net.x_frequencies().size(); ++i)
     net.x_frequencies().data()[i] = static_cast<S>(c.x_frequencies[static_cast<std::size_t>(i)]);
-  for (index i = 0; i < net.num_params(); ++i) net.params()(i) = static_cast<S>(c.ema[static_cast<std::size_t>(i)]);
+  for (index_t i = 0; i < net.num_params(); ++i) net.params()(i) = static_cast<S>(c.ema[static_cast<std::size_t>(i)]);
   return network_score<SDE, S>(std::move(sde), std::move(net), parse_prediction(c.prediction));
 }
 
@@ -139,11 +139,11 @@ struct train_options {
   nn::mlp_config arch;                       ///< arch.dim is set from the data
   ito::diffusion::prediction output = ito::diffusion::prediction::eps;  ///< what the network predicts
   loss_weighting weighting = loss_weighting::simple;
-  index batch = 512;
+  index_t batch = 512;
   std::uint64_t seed = 0;                    ///< split, minibatches, t, noise (and arch.seed unless set)
   unsigned threads = 2;
   double val_fraction = 0.1;                 ///< held-out share of the data
-  index val_repeats = 4;                     ///< (t, z) draws per validation point
+  index_t val_repeats = 4;                     ///< (t, z) draws per validation point
   nn::adam_options adam;
   double ema = 0.999;
 
@@ -196,7 +196,7 @@ class trainer {
     check_checkpoint_dim(c, data.rows(), "checkpoint");
     from_doubles(c.frequencies, net_.frequencies());
     eval_.frequencies() = net_.frequencies();
-    for (index i = 0; i < net_.x_frequencies().size(); ++i)  // G x d, column-major
+    for (index_t i = 0; i < net_.x_frequencies().size(); ++i)  // G x d, column-major
       net_.x_frequencies().data()[i] = static_cast<S>(c.x_frequencies[static_cast<std::size_t>(i)]);
     eval_.x_frequencies() = net_.x_frequencies();
     from_doubles(c.params, net_.params());
@@ -238,7 +238,7 @@ class trainer {
 
   /// One optimizer step on a fresh minibatch; returns its loss.
   double step() {
-    const index B = opt_.batch;
+    const index_t B = opt_.batch;
     draw_batch(B);
     net_.forward(xt_, tb_, out_);
     const double loss = residual(xt_, out_, B);
@@ -264,8 +264,8 @@ class trainer {
   const train_options& options() const { return opt_; }
   nn::mlp<S>& network() { return net_; }
   const nn::ema<S>& ema() const { return ema_; }
-  index train_size() const { return train_.cols(); }
-  index val_size() const { return val_x0_.cols() / opt_.val_repeats; }
+  index_t train_size() const { return train_.cols(); }
+  index_t val_size() const { return val_x0_.cols() / opt_.val_repeats; }
 
   /// The sampling model: the network with the EMA weights, as a score. The samplers
   /// parallelise over blocks with a copy of the score per thread, so the network
@@ -328,7 +328,7 @@ class trainer {
  private:
   using engine = boost::random::mt19937_64;
 
-  static train_options prepare(train_options o, index dim) {
+  static train_options prepare(train_options o, index_t dim) {
     o.arch.dim = dim;
     o.check();
     return o;
@@ -340,30 +340,30 @@ class trainer {
   }
   template <class V>
   static void from_doubles(const std::vector<double>& src, V& dst) {
-    dst.resize(static_cast<index>(src.size()));
-    for (std::size_t i = 0; i < src.size(); ++i) dst(static_cast<index>(i)) = static_cast<S>(src[i]);
+    dst.resize(static_cast<index_t>(src.size()));
+    for (std::size_t i = 0; i < src.size(); ++i) dst(static_cast<index_t>(i)) = static_cast<S>(src[i]);
   }
 
   /// Seeded shuffle; the last val_fraction of it is held out with fixed (t, z) draws.
   template <class Derived>
   void split(const Eigen::MatrixBase<Derived>& data) {
-    const index n = data.cols(), d = data.rows();
+    const index_t n = data.cols(), d = data.rows();
     ito::detail::require(n >= 2, "data size", n, "at least 2 samples");
     ito::detail::require(data.allFinite(), "data", "non-finite values", "finite numbers");
-    std::vector<index> perm(static_cast<std::size_t>(n));
-    std::iota(perm.begin(), perm.end(), index{0});
+    std::vector<index_t> perm(static_cast<std::size_t>(n));
+    std::iota(perm.begin(), perm.end(), index_t{0});
     engine rng(opt_.seed ^ 0x5eed5eed5eed5eedULL);
-    for (index i = n - 1; i > 0; --i) {
-      boost::random::uniform_int_distribution<index> u(0, i);
+    for (index_t i = n - 1; i > 0; --i) {
+      boost::random::uniform_int_distribution<index_t> u(0, i);
       std::swap(perm[static_cast<std::size_t>(i)], perm[static_cast<std::size_t>(u(rng))]);
     }
-    const index nv = static_cast<index>(std::floor(opt_.val_fraction * static_cast<double>(n)));
+    const index_t nv = static_cast<index_t>(std::floor(opt_.val_fraction * static_cast<double>(n)));
     train_.resize(d, n - nv);
-    for (index i = 0; i < n - nv; ++i) train_.col(i) = data.col(perm[static_cast<std::size_t>(i)]).template cast<S>();
-    const index R = opt_.val_repeats;
+    for (index_t i = 0; i < n - nv; ++i) train_.col(i) = data.col(perm[static_cast<std::size_t>(i)]).template cast<S>();
+    const index_t R = opt_.val_repeats;
     val_x0_.resize(d, nv * R);
-    for (index r = 0; r < R; ++r)
-      for (index i = 0; i < nv; ++i)
+    for (index_t r = 0; r < R; ++r)
+      for (index_t i = 0; i < nv; ++i)
         val_x0_.col(r * nv + i) = data.col(perm[static_cast<std::size_t>(n - nv + i)]).template cast<S>();
     if (nv > 0) {
       fill_noisy(rng, val_x0_, val_t_, val_z_, val_xt_);
@@ -372,36 +372,36 @@ class trainer {
 
   /// t ~ U(eps, T), z ~ N(0, I), xt = m(t) x0 + o(t) + s(t) z.
   void fill_noisy(engine& rng, const matrix& x0, row_vector& t, matrix& z, matrix& xt) {
-    const index B = x0.cols(), d = x0.rows();
+    const index_t B = x0.cols(), d = x0.rows();
     boost::random::uniform_real_distribution<double> ut(sde_.eps(), sde_.T());
     boost::random::normal_distribution<S> normal;
     t.resize(B);
     z.resize(d, B);
     xt.resize(d, B);
-    for (index j = 0; j < B; ++j) t(j) = static_cast<S>(ut(rng));
-    for (index i = 0; i < z.size(); ++i) z.data()[i] = normal(rng);
-    for (index j = 0; j < B; ++j) {
+    for (index_t j = 0; j < B; ++j) t(j) = static_cast<S>(ut(rng));
+    for (index_t i = 0; i < z.size(); ++i) z.data()[i] = normal(rng);
+    for (index_t j = 0; j < B; ++j) {
       const double tj = static_cast<double>(t(j));
       xt.col(j) = (static_cast<S>(sde_.mean_coeff(tj)) * x0.col(j) + static_cast<S>(sde_.std(tj)) * z.col(j)).array() +
                   static_cast<S>(sde_.mean_offset(tj));
     }
   }
 
-  void draw_batch(index B) {
-    boost::random::uniform_int_distribution<index> pick(0, train_.cols() - 1);
+  void draw_batch(index_t B) {
+    boost::random::uniform_int_distribution<index_t> pick(0, train_.cols() - 1);
     x0b_.resize(train_.rows(), B);
-    for (index j = 0; j < B; ++j) x0b_.col(j) = train_.col(pick(rng_));
+    for (index_t j = 0; j < B; ++j) x0b_.col(j) = train_.col(pick(rng_));
     fill_noisy(rng_, x0b_, tb_, zb_, xt_);
   }
 
   /// Loss of `out` against x0b_/zb_/tb_ (batch B); sets dout_ = dLoss/dout.
-  double residual(const matrix& xt, const matrix& out, index B) {
+  double residual(const matrix& xt, const matrix& out, index_t B) {
     (void)xt;
-    const index d = out.rows();
+    const index_t d = out.rows();
     dout_.resize(d, B);
     double loss = 0;
     const double norm = 1.0 / static_cast<double>(B * d);
-    for (index j = 0; j < B; ++j) {
+    for (index_t j = 0; j < B; ++j) {
       const double tj = static_cast<double>(tb_(j));
       const double s = sde_.std(tj);
       double w = 1, c = 1;

@@ -24,17 +24,10 @@
 #include <cstdint>
 
 #include "error.hpp"
+#include "random/philox.hpp"
 #include "types.hpp"
 
 namespace ito::sde {
-
-/// SplitMix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mixer.
-constexpr std::uint64_t splitmix64(std::uint64_t z) {
-  z += 0x9E3779B97F4A7C15ull;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
 
 /// The 64-bit seed of stream `stream` of block `block` for a user seed.
 constexpr std::uint64_t block_seed(std::uint64_t seed, std::uint64_t block,
@@ -50,8 +43,8 @@ template <class S, class Engine>
 void fill_scaled_normal(Engine& engine, ensemble<S>& out, S scale) {
   boost::random::normal_distribution<S> normal;
   S* p = out.data();
-  const index n = out.size();
-  for (index i = 0; i < n; ++i) p[i] = scale * normal(engine);
+  const index_t n = out.size();
+  for (index_t i = 0; i < n; ++i) p[i] = scale * normal(engine);
 }
 }  // namespace detail
 
@@ -68,7 +61,7 @@ class brownian_block {
  public:
   using engine_type = Engine;
 
-  brownian_block(std::uint64_t seed, std::uint64_t block, index noise_dim, index paths)
+  brownian_block(std::uint64_t seed, std::uint64_t block, index_t noise_dim, index_t paths)
       : w_(block_seed(seed, block, 0)),
         z_(block_seed(seed, block, 1)),
         m_(noise_dim),
@@ -77,8 +70,8 @@ class brownian_block {
     detail::require(paths > 0, "paths", paths, "> 0");
   }
 
-  index noise_dim() const { return m_; }
-  index paths() const { return b_; }
+  index_t noise_dim() const { return m_; }
+  index_t paths() const { return b_; }
 
   /// Standard normals xi (m x B) from the W stream; dW = sqrt(h) xi.
   void normals(ensemble<S>& xi) {
@@ -105,7 +98,7 @@ class brownian_block {
 
  private:
   Engine w_, z_;
-  index m_, b_;
+  index_t m_, b_;
 };
 
 /// Sums fine increments (dW, dZ) into the increment over their union.
@@ -114,7 +107,7 @@ struct increment_accumulator {
   ensemble<S> dW, dZ;
   S h = 0;
 
-  void reset(index m, index b, bool with_dz) {
+  void reset(index_t m, index_t b, bool with_dz) {
     dW.setZero(m, b);
     if (with_dz) dZ.setZero(m, b);
     else dZ.resize(0, 0);

@@ -32,12 +32,12 @@
 namespace ito::sde {
 
 struct convergence_options {
-  index paths = 10000;         ///< Monte Carlo paths
-  index levels = 5;            ///< number of step sizes h = T / (coarsest_steps 2^l)
-  index coarsest_steps = 4;    ///< steps of the coarsest level
+  index_t paths = 10000;         ///< Monte Carlo paths
+  index_t levels = 5;            ///< number of step sizes h = T / (coarsest_steps 2^l)
+  index_t coarsest_steps = 4;    ///< steps of the coarsest level
   std::uint64_t seed = 1;
   unsigned threads = 0;        ///< 0 = all hardware threads
-  index block_size = 256;
+  index_t block_size = 256;
 
   void validate() const {
     detail::require(paths > 1, "paths", paths, "> 1");
@@ -49,14 +49,14 @@ struct convergence_options {
 
 struct convergence_level {
   double dt = 0;
-  index steps = 0;
+  index_t steps = 0;
   double strong = 0, strong_se = 0;  ///< E|X^h - X| and its standard error
   double weak = 0, weak_se = 0;      ///< max_i |E(X^h - X)_i| and its standard error
 };
 
 struct convergence_result {
   std::string method;
-  index paths = 0;
+  index_t paths = 0;
   std::vector<convergence_level> levels;
   double strong_order = 0;  ///< fitted slope of log strong error vs log dt
   double weak_order = 0;    ///< fitted slope of log weak error vs log dt
@@ -82,7 +82,7 @@ inline double fitted_order(const std::vector<double>& x, const std::vector<doubl
 template <class Method>
 struct reference_solution {
   Method method;
-  index refinement = 4;
+  index_t refinement = 4;
 };
 
 namespace detail {
@@ -106,16 +106,16 @@ convergence_result convergence_study(const P& p, const Method& method, Exact exa
   p.validate();
   o.validate();
   Method::check(p);
-  index R = 0;
+  index_t R = 0;
   if constexpr (with_reference) {
     decltype(Exact::method)::check(p);
     R = exact.refinement;
     detail::require(R >= 1 && R <= 10, "reference refinement", R, "in [1, 10]");
   }
-  const index d = p.dim, m = method_noise_dim<Method>(p), L = o.levels;
-  const index fine = o.coarsest_steps << (L - 1 + R);
+  const index_t d = p.dim, m = method_noise_dim<Method>(p), L = o.levels;
+  const index_t fine = o.coarsest_steps << (L - 1 + R);
   const S T = p.t1 - p.t0, hf = T / S(fine);
-  const index nblocks = (o.paths + o.block_size - 1) / o.block_size;
+  const index_t nblocks = (o.paths + o.block_size - 1) / o.block_size;
 
   // per block, per level: moments of |err| (1-d) and of err (d-dim)
   struct block_stats {
@@ -123,9 +123,9 @@ convergence_result convergence_study(const P& p, const Method& method, Exact exa
   };
   std::vector<block_stats> stats(static_cast<std::size_t>(nblocks));
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = unsigned(std::max<index>(1, std::min<index>(threads, nblocks)));
+  threads = unsigned(std::max<index_t>(1, std::min<index_t>(threads, nblocks)));
   std::vector<std::exception_ptr> errors(threads);
-  std::atomic<index> next{0};
+  std::atomic<index_t> next{0};
 
   auto worker = [&](unsigned tid) {
     try {
@@ -134,30 +134,30 @@ convergence_result convergence_study(const P& p, const Method& method, Exact exa
       stepper_workspace<S> w;
       ensemble<S> dWf, dZf, W, x0, exact_T, err;
       stepper_workspace<S> wr;
-      for (index b = next++; b < nblocks; b = next++) {
-        const index first = b * o.block_size;
-        const index cols = std::min(o.block_size, o.paths - first);
+      for (index_t b = next++; b < nblocks; b = next++) {
+        const index_t first = b * o.block_size;
+        const index_t cols = std::min(o.block_size, o.paths - first);
         x0 = p.x0.cols() == 1 ? ensemble<S>(p.x0.col(0).replicate(1, cols))
                               : ensemble<S>(p.x0.middleCols(first, cols));
-        for (index l = 0; l < L; ++l) {
+        for (index_t l = 0; l < L; ++l) {
           x[std::size_t(l)] = x0;
           acc[std::size_t(l)].reset(m, cols, uses_dz);
         }
         exact_T = x0;  // the reference path, when there is one
         W.setZero(m, cols);
         brownian_block<S, Engine> bm(o.seed, std::uint64_t(b), m, cols);
-        for (index k = 0; k < fine; ++k) {
+        for (index_t k = 0; k < fine; ++k) {
           if constexpr (uses_dz) bm.increment(hf, dWf, dZf);
           else bm.increment(hf, dWf);
           if constexpr (with_reference) exact.method.step(p, exact_T, p.t0 + S(k) * hf, hf, dWf, dZf, wr);
           W += dWf;
-          for (index l = 0; l < L; ++l) {
+          for (index_t l = 0; l < L; ++l) {
             auto& a = acc[std::size_t(l)];
             a.add(dWf, dZf, hf);
-            const index ratio = index(1) << (L - 1 - l + R);
+            const index_t ratio = index_t(1) << (L - 1 - l + R);
             if ((k + 1) % ratio != 0) continue;
-            const index j = (k + 1) / ratio - 1;  // coarse step index
-            const index steps_l = o.coarsest_steps << l;
+            const index_t j = (k + 1) / ratio - 1;  // coarse step index
+            const index_t steps_l = o.coarsest_steps << l;
             const S h = T / S(steps_l);
             method.step(p, x[std::size_t(l)], p.t0 + S(j) * h, h, a.dW, a.dZ, w);
             a.reset(m, cols, uses_dz);
@@ -170,7 +170,7 @@ convergence_result convergence_study(const P& p, const Method& method, Exact exa
         auto& st = stats[std::size_t(b)];
         st.abs.resize(std::size_t(L));
         st.diff.resize(std::size_t(L));
-        for (index l = 0; l < L; ++l) {
+        for (index_t l = 0; l < L; ++l) {
           err = x[std::size_t(l)] - exact_T;
           st.diff[std::size_t(l)] = running_moments::of(err);
           st.abs[std::size_t(l)] = running_moments::of(err.colwise().norm());
@@ -195,7 +195,7 @@ convergence_result convergence_study(const P& p, const Method& method, Exact exa
   r.method = Method::name;
   r.paths = o.paths;
   std::vector<double> hs, es, ew;
-  for (index l = 0; l < L; ++l) {
+  for (index_t l = 0; l < L; ++l) {
     running_moments a, df;
     for (const auto& st : stats) {
       a.merge(st.abs[std::size_t(l)]);

@@ -30,7 +30,7 @@ class fokker_planck_1d {
  public:
   using coefficient = std::function<double(double x, double t)>;
 
-  fokker_planck_1d(coefficient drift, coefficient diffusion, double x_min, double x_max, index cells)
+  fokker_planck_1d(coefficient drift, coefficient diffusion, double x_min, double x_max, index_t cells)
       : f_(std::move(drift)), g_(std::move(diffusion)), a_(x_min), b_(x_max), n_(cells) {
     detail::require_finite("x_min", x_min);
     detail::require(std::isfinite(x_max) && x_max > x_min, "x_max", x_max, "a finite number > x_min");
@@ -39,13 +39,13 @@ class fokker_planck_1d {
     p_ = Eigen::VectorXd::Zero(n_);
   }
 
-  index cells() const { return n_; }
+  index_t cells() const { return n_; }
   double dx() const { return dx_; }
   double time() const { return t_; }
-  double center(index i) const { return a_ + (double(i) + 0.5) * dx_; }
+  double center(index_t i) const { return a_ + (double(i) + 0.5) * dx_; }
   Eigen::VectorXd centers() const {
     Eigen::VectorXd c(n_);
-    for (index i = 0; i < n_; ++i) c(i) = center(i);
+    for (index_t i = 0; i < n_; ++i) c(i) = center(i);
     return c;
   }
   /// Cell-average density.
@@ -56,7 +56,7 @@ class fokker_planck_1d {
   /// Start from cell averages given by a CDF: p_i = (F(x_{i+1/2}) - F(x_{i-1/2})) / dx,
   /// renormalised to mass 1 (the mass outside the domain is dropped).
   void set_from_cdf(const std::function<double(double)>& F, double t0 = 0) {
-    for (index i = 0; i < n_; ++i) p_(i) = (F(a_ + double(i + 1) * dx_) - F(a_ + double(i) * dx_)) / dx_;
+    for (index_t i = 0; i < n_; ++i) p_(i) = (F(a_ + double(i + 1) * dx_) - F(a_ + double(i) * dx_)) / dx_;
     const double m = mass();
     detail::require(m > 0, "initial mass on the domain", m, "> 0");
     p_ /= m;
@@ -89,7 +89,7 @@ class fokker_planck_1d {
   /// L1 distance sum |p_i - q(x_i)| dx to a density q (midpoint rule).
   double l1_error(const std::function<double(double)>& q) const {
     double e = 0;
-    for (index i = 0; i < n_; ++i) e += std::abs(p_(i) - q(center(i)));
+    for (index_t i = 0; i < n_; ++i) e += std::abs(p_(i) - q(center(i)));
     return e * dx_;
   }
 
@@ -98,7 +98,7 @@ class fokker_planck_1d {
   void coefficients(double t, Eigen::VectorXd& lo, Eigen::VectorXd& hi) const {
     lo.resize(n_ - 1);
     hi.resize(n_ - 1);
-    for (index i = 0; i + 1 < n_; ++i) {
+    for (index_t i = 0; i + 1 < n_; ++i) {
       const double x = a_ + double(i + 1) * dx_;
       const double gl = g_(center(i), t), gr = g_(center(i + 1), t), gm = g_(x, t);
       const double D = 0.5 * gm * gm;
@@ -121,7 +121,7 @@ class fokker_planck_1d {
   void apply(const Eigen::VectorXd& lo, const Eigen::VectorXd& hi, const Eigen::VectorXd& p,
              Eigen::VectorXd& y) const {
     y.setZero(n_);
-    for (index i = 0; i + 1 < n_; ++i) {
+    for (index_t i = 0; i + 1 < n_; ++i) {
       const double J = (lo(i) * p(i) - hi(i) * p(i + 1)) / dx_;
       y(i) -= J;
       y(i + 1) += J;
@@ -140,26 +140,26 @@ class fokker_planck_1d {
     // tridiagonal: sub(i) p_{i-1} + diag(i) p_i + sup(i) p_{i+1}
     Eigen::VectorXd sub = Eigen::VectorXd::Zero(n_), diag = Eigen::VectorXd::Ones(n_),
                     sup = Eigen::VectorXd::Zero(n_);
-    for (index i = 0; i + 1 < n_; ++i) {
+    for (index_t i = 0; i + 1 < n_; ++i) {
       // J = lo p_i - hi p_{i+1} leaves cell i and enters cell i+1
       diag(i) += c * lo(i);
       sup(i) -= c * hi(i);
       diag(i + 1) += c * hi(i);
       sub(i + 1) -= c * lo(i);
     }
-    for (index i = 1; i < n_; ++i) {
+    for (index_t i = 1; i < n_; ++i) {
       const double m = sub(i) / diag(i - 1);
       diag(i) -= m * sup(i - 1);
       rhs(i) -= m * rhs(i - 1);
     }
     p_(n_ - 1) = rhs(n_ - 1) / diag(n_ - 1);
-    for (index i = n_ - 2; i >= 0; --i) p_(i) = (rhs(i) - sup(i) * p_(i + 1)) / diag(i);
+    for (index_t i = n_ - 2; i >= 0; --i) p_(i) = (rhs(i) - sup(i) * p_(i + 1)) / diag(i);
     t_ += h;
   }
 
   coefficient f_, g_;
   double a_, b_, dx_ = 0, t_ = 0;
-  index n_;
+  index_t n_;
   int startup_ = 0;
   Eigen::VectorXd p_;
 };

@@ -33,40 +33,40 @@ class histogram {
   histogram() = default;
 
   /// `bins` equal bins on [lo, hi): lo and hi finite, lo < hi, bins >= 1.
-  histogram(double lo, double hi, index bins) : lo_(lo), hi_(hi), bins_(bins) {
+  histogram(double lo, double hi, index_t bins) : lo_(lo), hi_(hi), bins_(bins) {
     detail::require_finite("lo", lo);
     detail::require_finite("hi", hi);
     detail::require(hi > lo, "hi", hi, "> lo = " + detail::to_text(lo));
     detail::require(std::isfinite(hi - lo), "hi - lo", hi - lo, "finite");
-    detail::require(bins >= 1 && bins <= (index(1) << 40), "bins", bins, "in [1, 2^40]");
+    detail::require(bins >= 1 && bins <= (index_t(1) << 40), "bins", bins, "in [1, 2^40]");
     width_ = (hi - lo) / double(bins);
     c_.assign(std::size_t(bins) + 3, 0);
   }
 
-  index bins() const { return bins_; }
+  index_t bins() const { return bins_; }
   double lo() const { return lo_; }
   double hi() const { return hi_; }
   /// Nominal bin width (hi - lo) / bins.
   double width() const { return width_; }
 
   /// Edge i in [0, bins]: lo, ..., hi (see the file comment).
-  double edge(index i) const {
+  double edge(index_t i) const {
     detail::require(i >= 0 && i <= bins_, "edge index", i, "in [0, bins = " + std::to_string(bins_) + "]");
     return edge_unchecked(i);
   }
   /// Midpoint of bin i in [0, bins).
-  double center(index i) const {
+  double center(index_t i) const {
     detail::require(i >= 0 && i < bins_, "bin", i, "in [0, bins = " + std::to_string(bins_) + ")");
     return 0.5 * (edge_unchecked(i) + edge_unchecked(i + 1));
   }
 
   /// The bin of x: -1 for x < lo, bins for x >= hi, -2 for NaN.
-  index bin_of(double x) const {
+  index_t bin_of(double x) const {
     if (std::isnan(x)) return -2;
     if (x < lo_) return -1;
     if (x >= hi_) return bins_;
     const double r = (x - lo_) / width_;
-    index k = r < double(bins_) ? index(r) : bins_ - 1;  // r >= 0 here
+    index_t k = r < double(bins_) ? index_t(r) : bins_ - 1;  // r >= 0 here
     if (k > bins_ - 1) k = bins_ - 1;
     while (k > 0 && x < edge_unchecked(k)) --k;              // rounding at the edges
     while (k < bins_ - 1 && x >= edge_unchecked(k + 1)) ++k;
@@ -83,8 +83,8 @@ class histogram {
   void add(const Eigen::DenseBase<Derived>& xs) {
     detail::require(bins_ > 0, "histogram bins", bins_, ">= 1 (construct with lo, hi, bins before add)");
     const auto& d = xs.derived();
-    for (index j = 0; j < d.cols(); ++j)
-      for (index i = 0; i < d.rows(); ++i) ++c_[slot(bin_of(double(d(i, j))))];
+    for (index_t j = 0; j < d.cols(); ++j)
+      for (index_t i = 0; i < d.rows(); ++i) ++c_[slot(bin_of(double(d(i, j))))];
   }
 
   /// Add another histogram's counts (exact). Both must have the same lo, hi and bins.
@@ -108,7 +108,7 @@ class histogram {
   bool same_binning(const histogram& o) const { return lo_ == o.lo_ && hi_ == o.hi_ && bins_ == o.bins_; }
 
   /// Count in bin i in [0, bins).
-  std::int64_t count(index i) const {
+  std::int64_t count(index_t i) const {
     detail::require(i >= 0 && i < bins_, "bin", i, "in [0, bins = " + std::to_string(bins_) + ")");
     return c_[std::size_t(i) + 1];
   }
@@ -123,10 +123,10 @@ class histogram {
   }
   /// Number of non-NaN samples below edge(i), i in [0, bins]: underflow + bins 0..i-1.
   /// cumulative(bins) + overflow + NaN = total.
-  std::int64_t cumulative(index i) const {
+  std::int64_t cumulative(index_t i) const {
     detail::require(i >= 0 && i <= bins_, "edge index", i, "in [0, bins = " + std::to_string(bins_) + "]");
     std::int64_t t = 0;
-    for (index k = 0; k <= i; ++k) t += c_[std::size_t(k)];
+    for (index_t k = 0; k <= i; ++k) t += c_[std::size_t(k)];
     return t;
   }
 
@@ -139,16 +139,16 @@ class histogram {
   friend bool operator!=(const histogram& a, const histogram& b) { return !(a == b); }
 
  private:
-  double edge_unchecked(index i) const {
+  double edge_unchecked(index_t i) const {
     if (i <= 0) return lo_;
     if (i >= bins_) return hi_;
     const double e = lo_ + double(i) * width_;
     return e < hi_ ? e : hi_;
   }
-  std::size_t slot(index b) const { return b == -2 ? c_.size() - 1 : std::size_t(b + 1); }
+  std::size_t slot(index_t b) const { return b == -2 ? c_.size() - 1 : std::size_t(b + 1); }
 
   double lo_ = 0, hi_ = 0, width_ = 0;
-  index bins_ = 0;
+  index_t bins_ = 0;
   std::vector<std::int64_t> c_;  // [underflow, bins..., overflow, NaN]
 };
 

@@ -20,7 +20,7 @@ template <class S = double>
 class time_grid {
  public:
   /// n uniform steps on [t0, t1].
-  static time_grid uniform(S t0, S t1, index steps) {
+  static time_grid uniform(S t0, S t1, index_t steps) {
     detail::require(steps > 0, "steps", steps, "> 0");
     detail::require_finite("t0", t0);
     detail::require_finite("t1", t1);
@@ -41,8 +41,8 @@ class time_grid {
     detail::require(t1 > t0, "t1", t1, "t1 > t0 = " + detail::to_text(t0));
     const double ratio = double(t1 - t0) / double(dt);
     detail::require(ratio < 1e12, "dt", dt, "a step giving fewer than 1e12 steps on [t0, t1]");
-    index n = index(std::llround(ratio));
-    if (n < 1 || std::abs(ratio - double(n)) > 1e-9 * ratio) n = index(std::ceil(ratio));
+    index_t n = index_t(std::llround(ratio));
+    if (n < 1 || std::abs(ratio - double(n)) > 1e-9 * ratio) n = index_t(std::ceil(ratio));
     time_grid g;
     g.t0_ = t0;
     g.t1_ = t1;
@@ -63,45 +63,45 @@ class time_grid {
     time_grid g;
     g.t0_ = times.front();
     g.t1_ = times.back();
-    g.n_ = index(times.size() - 1);
+    g.n_ = index_t(times.size() - 1);
     g.pts_ = std::move(times);
     return g;
   }
 
-  index steps() const { return n_; }
+  index_t steps() const { return n_; }
   S t0() const { return t0_; }
   S t1() const { return t1_; }
   bool is_uniform() const { return pts_.empty(); }
   /// t_k, k = 0..steps().
-  S t(index k) const {
+  S t(index_t k) const {
     if (!pts_.empty()) return pts_[std::size_t(k)];
     if (k >= n_) return t1_;
     return t0_ + S(k) * dt_;
   }
   /// The grid index of time `s`, or -1 when s is not a grid point (within
   /// 1e-9 of the interval length).
-  index find(S s) const {
+  index_t find(S s) const {
     const double tol = 1e-9 * double(t1_ - t0_);
     if (pts_.empty()) {
       const double k = std::round(double(s - t0_) / double(dt_));
       if (k < 0 || k > double(n_)) return -1;
-      const index ki = index(k);
+      const index_t ki = index_t(k);
       return std::abs(double(t(ki) - s)) <= tol ? ki : -1;
     }
     for (std::size_t i = 0; i < pts_.size(); ++i)
-      if (std::abs(double(pts_[i] - s)) <= tol) return index(i);
+      if (std::abs(double(pts_[i] - s)) <= tol) return index_t(i);
     return -1;
   }
 
  private:
   S t0_ = 0, t1_ = 1, dt_ = 0;
-  index n_ = 0;
+  index_t n_ = 0;
   std::vector<S> pts_;
 };
 
 /// Number of normals per path and step a method draws for problem p.
 template <class Method, class P>
-index method_noise_dim(const P& p) {
+index_t method_noise_dim(const P& p) {
   if constexpr (requires { Method::noise_dim(p); }) {
     return Method::noise_dim(p);
   } else {
@@ -117,8 +117,8 @@ template <class P, class Method, class S, class Engine, class Observer>
 void integrate_block(const P& p, const Method& method, ensemble<S>& x, const time_grid<S>& grid,
                      brownian_block<S, Engine>& bm, stepper_workspace<S>& w, ensemble<S>& dW,
                      ensemble<S>& dZ, Observer&& obs) {
-  if (!obs(index(0), grid.t(0), x)) return;
-  for (index k = 0; k < grid.steps(); ++k) {
+  if (!obs(index_t(0), grid.t(0), x)) return;
+  for (index_t k = 0; k < grid.steps(); ++k) {
     const S t = grid.t(k);
     const S h = grid.t(k + 1) - t;
     if constexpr (Method::uses_dz) {

@@ -77,7 +77,7 @@ void check_paths(const Eigen::MatrixBase<DH>& h, const Eigen::MatrixBase<DW>& w)
 template <class DH, class DW>
 Eigen::RowVectorXd ito_integral(const Eigen::MatrixBase<DH>& h, const Eigen::MatrixBase<DW>& W) {
   detail::check_paths(h, W);
-  const index K = W.rows() - 1;
+  const index_t K = W.rows() - 1;
   const auto dW = W.bottomRows(K) - W.topRows(K);
   return (h.topRows(K).array() * dW.array()).colwise().sum().template cast<double>();
 }
@@ -86,7 +86,7 @@ Eigen::RowVectorXd ito_integral(const Eigen::MatrixBase<DH>& h, const Eigen::Mat
 template <class DH, class DW>
 Eigen::RowVectorXd stratonovich_integral(const Eigen::MatrixBase<DH>& h, const Eigen::MatrixBase<DW>& W) {
   detail::check_paths(h, W);
-  const index K = W.rows() - 1;
+  const index_t K = W.rows() - 1;
   const auto dW = W.bottomRows(K) - W.topRows(K);
   return ((0.5 * (h.topRows(K) + h.bottomRows(K))).array() * dW.array()).colwise().sum().template cast<double>();
 }
@@ -95,7 +95,7 @@ Eigen::RowVectorXd stratonovich_integral(const Eigen::MatrixBase<DH>& h, const E
 template <class DX, class DY>
 Eigen::RowVectorXd quadratic_covariation(const Eigen::MatrixBase<DX>& X, const Eigen::MatrixBase<DY>& Y) {
   detail::check_paths(X, Y);
-  const index K = X.rows() - 1;
+  const index_t K = X.rows() - 1;
   return ((X.bottomRows(K) - X.topRows(K)).array() * (Y.bottomRows(K) - Y.topRows(K)).array())
       .colwise()
       .sum()

@@ -35,7 +35,7 @@ std::vector<gaussian_moments> linear_sde_moments(AFn A, aFn a, BFn B, const Eige
                                                  const Eigen::MatrixXd& P0, double t0,
                                                  const std::vector<double>& times,
                                                  const moment_options& opt = {}) {
-  const index d = m0.size();
+  const index_t d = m0.size();
   detail::require(P0.rows() == d && P0.cols() == d, "P0 rows", P0.rows(), "d x d, d = " + std::to_string(d));
   detail::require(!times.empty(), "times", "empty", "at least one time");
   for (std::size_t i = 0; i < times.size(); ++i)

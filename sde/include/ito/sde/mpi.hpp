@@ -62,7 +62,7 @@
 
 namespace ito::mpi {
 
-using ito::sde::index;
+using ito::sde::index_t;
 
 namespace detail {
 inline void check(int rc, const char* what) {
@@ -144,18 +144,18 @@ class communicator {
 
 /// A half-open range of block indices.
 struct block_range {
-  index begin = 0, end = 0;
-  index size() const { return end - begin; }
+  index_t begin = 0, end = 0;
+  index_t size() const { return end - begin; }
 };
 
 /// Rank `rank` of `size`'s share of blocks [begin, end): contiguous, in rank
 /// order, covering the range, sizes differing by at most one (empty when
 /// there are more ranks than blocks).
-inline block_range partition(index begin, index end, int rank, int size) {
+inline block_range partition(index_t begin, index_t end, int rank, int size) {
   ito::detail::require(size > 0, "size", size, "> 0");
   ito::detail::require(rank >= 0 && rank < size, "rank", rank, "in [0, size)");
   ito::detail::require(end >= begin, "end", end, ">= begin = " + std::to_string(begin));
-  const index n = end - begin;
+  const index_t n = end - begin;
   return {begin + n * rank / size, begin + n * (rank + 1) / size};
 }
 
@@ -189,7 +189,7 @@ void recv(T* data, std::size_t n, int from, MPI_Comm c) {
 }
 
 /// Welford states as doubles: per slot [count, mean (d), M2 (d x d)]; count 0 = empty.
-inline void pack(const std::vector<sde::running_moments>& m, index d, std::vector<double>& out) {
+inline void pack(const std::vector<sde::running_moments>& m, index_t d, std::vector<double>& out) {
   const std::size_t w = std::size_t(1 + d + d * d);
   out.assign(m.size() * w, 0.0);
   for (std::size_t s = 0; s < m.size(); ++s) {
@@ -200,13 +200,13 @@ inline void pack(const std::vector<sde::running_moments>& m, index d, std::vecto
     std::copy(m[s].m2.data(), m[s].m2.data() + d * d, o + 1 + d);
   }
 }
-inline void unpack(const std::vector<double>& in, index d, std::vector<sde::running_moments>& m) {
+inline void unpack(const std::vector<double>& in, index_t d, std::vector<sde::running_moments>& m) {
   const std::size_t w = std::size_t(1 + d + d * d);
   for (std::size_t s = 0; s < m.size(); ++s) {
     const double* o = in.data() + s * w;
     m[s] = sde::running_moments{};
     if (o[0] == 0) continue;
-    m[s].count = index(o[0]);
+    m[s].count = index_t(o[0]);
     m[s].mean = Eigen::Map<const Eigen::VectorXd>(o + 1, d);
     m[s].m2 = Eigen::Map<const Eigen::MatrixXd>(o + 1 + d, d, d);
   }
@@ -214,7 +214,7 @@ inline void unpack(const std::vector<double>& in, index d, std::vector<sde::runn
 
 /// The global left fold of the block moments, along the ranks; the result on rank 0.
 inline std::vector<sde::running_moments> fold_moments(const std::vector<std::vector<sde::running_moments>>& blocks,
-                                                      std::size_t slots, index d, const communicator& comm) {
+                                                      std::size_t slots, index_t d, const communicator& comm) {
   const int r = comm.rank(), p = comm.size();
   const std::size_t len = slots * std::size_t(1 + d + d * d);
   std::vector<sde::running_moments> acc(slots);
@@ -238,17 +238,17 @@ inline std::vector<sde::running_moments> fold_moments(const std::vector<std::vec
 
 /// Gather the columns of each rank's d x n_r matrix into rank 0's d x sum(n_r) matrix.
 template <class S>
-void gather_columns(const sde::ensemble<S>& local, const std::vector<index>& cols, sde::ensemble<S>& out,
+void gather_columns(const sde::ensemble<S>& local, const std::vector<index_t>& cols, sde::ensemble<S>& out,
                     const communicator& comm) {
   const int r = comm.rank();
   if (r != 0) {
     send(local.data(), std::size_t(local.size()), 0, comm.get());
     return;
   }
-  index total = 0;
-  for (index c : cols) total += c;
+  index_t total = 0;
+  for (index_t c : cols) total += c;
   out.resize(local.rows(), total);
-  index at = 0;
+  index_t at = 0;
   for (std::size_t q = 0; q < cols.size(); ++q) {
     if (q == 0) out.middleCols(0, cols[0]) = local;
     else recv(out.data() + at * local.rows(), std::size_t(cols[q] * local.rows()), int(q), comm.get());
@@ -310,9 +310,9 @@ inline std::optional<sde::blow_up_info> earliest_blow_up(const std::optional<sde
   double rest[2] = {owner ? double(mine->component) : -1.0, owner ? mine->time : -std::numeric_limits<double>::infinity()};
   check(MPI_Allreduce(MPI_IN_PLACE, rest, 2, MPI_DOUBLE, MPI_MAX, comm.get()), "MPI_Allreduce");
   sde::blow_up_info info;
-  info.step = index(step);
-  info.path = index(path);
-  info.component = index(rest[0]);
+  info.step = index_t(step);
+  info.path = index_t(path);
+  info.component = index_t(rest[0]);
   info.time = rest[1];
   return info;
 }
@@ -442,9 +442,9 @@ sde::solution<typename P::scalar_type> solve(const communicator& comm, const P& 
   if (np == 1) return sde::solve<P, Method, Engine>(p, method, local);
 
   // The range to split; invalid options are passed through so that every rank throws the same error.
-  const index n = opt.paths > 0 ? opt.paths : p.x0.cols();
-  const index total = opt.block_size > 0 && n > 0 ? (n + opt.block_size - 1) / opt.block_size : 0;
-  const index b0 = opt.block_begin, b1 = opt.block_end < 0 ? total : opt.block_end;
+  const index_t n = opt.paths > 0 ? opt.paths : p.x0.cols();
+  const index_t total = opt.block_size > 0 && n > 0 ? (n + opt.block_size - 1) / opt.block_size : 0;
+  const index_t b0 = opt.block_begin, b1 = opt.block_end < 0 ? total : opt.block_end;
   std::vector<block_range> parts;
   if (b0 >= 0 && b1 >= b0 && b1 <= total) {
     for (int q = 0; q < np; ++q) parts.push_back(partition(b0, b1, q, np));
@@ -474,7 +474,7 @@ sde::solution<typename P::scalar_type> solve(const communicator& comm, const P& 
   auto moments = detail::fold_moments(mine.block_moments, slots, mine.summary.dim, comm);
   if (r == 0) out.moments = std::move(moments);
 
-  std::vector<index> cols;  // paths per rank
+  std::vector<index_t> cols;  // paths per rank
   for (const auto& q : parts) cols.push_back(std::min(n, q.end * opt.block_size) - std::min(n, q.begin * opt.block_size));
   if (opt.keep_terminal) detail::gather_columns(mine.terminal, cols, out.terminal, comm);
   if (opt.keep_paths) {

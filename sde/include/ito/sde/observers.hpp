@@ -19,11 +19,11 @@
 namespace ito::sde {
 
 struct running_moments {
-  index count = 0;
+  index_t count = 0;
   Eigen::VectorXd mean;
   Eigen::MatrixXd m2;  ///< scatter matrix: sum of outer products of deviations
 
-  index dim() const { return mean.size(); }
+  index_t dim() const { return mean.size(); }
 
   /// Moments of the columns of x (one sample per column).
   template <class Derived>

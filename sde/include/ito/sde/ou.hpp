@@ -151,8 +151,8 @@ struct scalar_ou {
     out.array() = S(kappa) * (S(theta) - x.array());
   }
   template <class S>
-  void diffusion_matrix(index d, S, matrix<S>& G) const {
-    G = matrix<S>::Identity(d, d) * S(sigma);
+  void diffusion_matrix(index_t d, S, matrix_t<S>& G) const {
+    G = matrix_t<S>::Identity(d, d) * S(sigma);
   }
   /// x <- exact draw of X_{t+h} | X_t = x, xi standard normals (d x N).
   template <class S>
@@ -242,8 +242,8 @@ struct time_varying_ou {
     out.array() = S(g * g / (2 * sigma * sigma)) * (S(mu) - x.array());
   }
   template <class S>
-  void diffusion_matrix(index d, S t, matrix<S>& G) const {
-    G = matrix<S>::Identity(d, d) * S(schedule.g(double(t)));
+  void diffusion_matrix(index_t d, S t, matrix_t<S>& G) const {
+    G = matrix_t<S>::Identity(d, d) * S(schedule.g(double(t)));
   }
   template <class S>
   void propagate(ensemble<S>& x, double t, double h, const ensemble<S>& xi) const {
@@ -275,8 +275,8 @@ struct multivariate_ou {
       : Theta(std::move(theta)), mu(std::move(m)), B(std::move(b)) {
     validate();
   }
-  index dim() const { return Theta.rows(); }
-  index noise_dim() const { return B.cols(); }
+  index_t dim() const { return Theta.rows(); }
+  index_t noise_dim() const { return B.cols(); }
 
   void validate() const {
     detail::require(Theta.rows() > 0 && Theta.rows() == Theta.cols(), "Theta rows", Theta.rows(),
@@ -302,7 +302,7 @@ struct multivariate_ou {
   /// and doubled k times: Q(2u) = Q(u) + e^{-Theta u} Q(u) e^{-Theta^T u} (sums of PSD terms).
   Eigen::MatrixXd transition_covariance(double h) const {
     detail::require(std::isfinite(h) && h >= 0, "h", h, "a finite time step >= 0");
-    const index d = dim();
+    const index_t d = dim();
     double u = h;
     int k = 0;
     const double nrm = Theta.lpNorm<Eigen::Infinity>();
@@ -346,11 +346,11 @@ struct multivariate_ou {
   Eigen::MatrixXd stationary_covariance() const {
     detail::require(is_stable(), "Theta", "an unstable matrix",
                     "all eigenvalues with positive real part (a stationary law exists)");
-    const index d = dim();
+    const index_t d = dim();
     Eigen::MatrixXd K = Eigen::MatrixXd::Zero(d * d, d * d);
     const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(d, d);
-    for (index i = 0; i < d; ++i)
-      for (index j = 0; j < d; ++j) {
+    for (index_t i = 0; i < d; ++i)
+      for (index_t j = 0; j < d; ++j) {
         K.block(i * d, j * d, d, d) += I(i, j) * Theta;  // I (x) Theta
         K.block(i * d, j * d, d, d) += Theta(i, j) * I;  // Theta (x) I
       }
@@ -365,15 +365,15 @@ struct multivariate_ou {
     out.noalias() = Theta.cast<S>() * ((-x).colwise() + mu.cast<S>());
   }
   template <class S>
-  void diffusion_matrix(index, S, matrix<S>& G) const {
+  void diffusion_matrix(index_t, S, matrix_t<S>& G) const {
     G = B.cast<S>();
   }
   /// x <- mu + e^{-Theta h}(x - mu) + L xi, L L^T = Q(h) (eigen factor: semidefinite Q is fine).
   template <class S>
   void propagate(ensemble<S>& x, double, double h, const ensemble<S>& xi) const {
-    const matrix<S> A = propagator(h).cast<S>();
-    const matrix<S> L = detail::psd_factor(transition_covariance(h)).cast<S>();
-    const vector<S> m = mu.cast<S>();
+    const matrix_t<S> A = propagator(h).cast<S>();
+    const matrix_t<S> L = detail::psd_factor(transition_covariance(h)).cast<S>();
+    const vector_t<S> m = mu.cast<S>();
     x.colwise() -= m;
     ensemble<S> y(x.rows(), x.cols());
     y.noalias() = A * x;

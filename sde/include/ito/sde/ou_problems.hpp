@@ -33,9 +33,9 @@ struct ou_drift {
 template <class Model>
 struct ou_diffusion {
   Model model;
-  index dim = 1;
+  index_t dim = 1;
   template <class S>
-  void operator()(S t, matrix<S>& G) const {
+  void operator()(S t, matrix_t<S>& G) const {
     model.diffusion_matrix(dim, t, G);
   }
 };
@@ -93,32 +93,32 @@ template <class P, class Method>
 std::vector<gaussian_moments> scheme_moments(const P& p, const Method& method,
                                              const time_grid<typename P::scalar_type>& grid,
                                              const Eigen::VectorXd& m0, const Eigen::MatrixXd& P0,
-                                             const std::vector<index>& at = {}) {
+                                             const std::vector<index_t>& at = {}) {
   static_assert(P::noise == noise_kind::additive, "scheme_moments: needs a linear problem with additive noise");
   using S = typename P::scalar_type;
   Method::check(p);
-  const index d = p.dim, m = method_noise_dim<Method>(p);
+  const index_t d = p.dim, m = method_noise_dim<Method>(p);
   const bool dz = Method::uses_dz;
-  const index cols = 1 + d + m + (dz ? m : 0);
+  const index_t cols = 1 + d + m + (dz ? m : 0);
   stepper_workspace<S> w;
   gaussian_moments cur{m0, P0};
   std::vector<gaussian_moments> out;
   std::size_t next = 0;
-  auto record = [&](index k) {
+  auto record = [&](index_t k) {
     while (next < at.size() && at[next] == k) {
       out.push_back(cur);
       ++next;
     }
   };
   record(0);
-  for (index k = 0; k < grid.steps(); ++k) {
+  for (index_t k = 0; k < grid.steps(); ++k) {
     const S t = grid.t(k), h = grid.t(k + 1) - t;
     ensemble<S> x = ensemble<S>::Zero(d, cols), dW = ensemble<S>::Zero(m, cols), dZ;
     if (dz) dZ = ensemble<S>::Zero(m, cols);
-    for (index i = 0; i < d; ++i) x(i, 1 + i) = S(1);
-    for (index j = 0; j < m; ++j) dW(j, 1 + d + j) = S(1);
+    for (index_t i = 0; i < d; ++i) x(i, 1 + i) = S(1);
+    for (index_t j = 0; j < m; ++j) dW(j, 1 + d + j) = S(1);
     if (dz)
-      for (index j = 0; j < m; ++j) dZ(j, 1 + d + m + j) = S(1);
+      for (index_t j = 0; j < m; ++j) dZ(j, 1 + d + m + j) = S(1);
     method.step(p, x, t, h, dW, dZ, w);
     const Eigen::MatrixXd y = x.template cast<double>();
     const Eigen::VectorXd b = y.col(0);

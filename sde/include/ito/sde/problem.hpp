@@ -40,8 +40,8 @@ struct problem {
   Drift drift;
   Diffusion diffusion;
   [[no_unique_address]] Derivative diffusion_derivative{};
-  index dim = 0;        ///< d, state dimension
-  index noise_dim = 0;  ///< m, number of Wiener processes
+  index_t dim = 0;        ///< d, state dimension
+  index_t noise_dim = 0;  ///< m, number of Wiener processes
   ensemble<S> x0;       ///< d x 1 (broadcast to every path) or d x N
   S t0 = 0;
   S t1 = 1;
@@ -70,7 +70,7 @@ struct problem {
 /// Itô and Stratonovich coincide, so the interpretation is irrelevant.
 template <class S = double, class Drift, class Diffusion>
 auto make_additive_problem(Drift f, Diffusion g, const ensemble<S>& x0, S t0, S t1,
-                           index noise_dim) {
+                           index_t noise_dim) {
   problem<S, noise_kind::additive, Drift, Diffusion> p{std::move(f), std::move(g), {},
                                                        x0.rows(), noise_dim, x0, t0, t1};
   p.validate();
@@ -103,7 +103,7 @@ auto make_scalar_noise_problem(Drift f, Diffusion g, const ensemble<S>& x0, S t0
 /// written as a (d*m) x N matrix (column-major d x m block per path).
 template <class S = double, class Drift, class Diffusion>
 auto make_general_problem(Drift f, Diffusion g, const ensemble<S>& x0, S t0, S t1,
-                          index noise_dim, calculus c = calculus::ito) {
+                          index_t noise_dim, calculus c = calculus::ito) {
   problem<S, noise_kind::general, Drift, Diffusion> p{std::move(f), std::move(g), {},
                                                       x0.rows(), noise_dim, x0, t0, t1, c};
   p.validate();

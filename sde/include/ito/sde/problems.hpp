@@ -88,7 +88,7 @@ auto additive_problem(S alpha = S(1), S beta = S(1), S x0 = S(1), S t1 = S(1)) {
       [beta](const ensemble<S>& x, S t, ensemble<S>& f) {
         f = (beta / std::sqrt(S(1) + t) - x.array() / (S(2) * (S(1) + t))).matrix();
       },
-      [alpha, beta](S t, matrix<S>& g) { g(0, 0) = alpha * beta / std::sqrt(S(1) + t); },
+      [alpha, beta](S t, matrix_t<S>& g) { g(0, 0) = alpha * beta / std::sqrt(S(1) + t); },
       ensemble<S>::Constant(1, 1, x0), S(0), t1, 1);
   auto exact = [alpha, beta](const ensemble<S>& x, S t, const ensemble<S>& w, ensemble<S>& out) {
     out = ((x.array() + beta * (t + alpha * w.array())) / std::sqrt(S(1) + t)).matrix();
@@ -102,14 +102,14 @@ template <class S = double>
 auto double_well_problem(S sigma = S(0.5), S x0 = S(0.5), S t1 = S(1)) {
   return make_additive_problem<S>(
       [](const ensemble<S>& x, S, ensemble<S>& f) { f = (x.array() - x.array().cube()).matrix(); },
-      [sigma](S, matrix<S>& g) { g(0, 0) = sigma; }, ensemble<S>::Constant(1, 1, x0), S(0), t1, 1);
+      [sigma](S, matrix_t<S>& g) { g(0, 0) = sigma; }, ensemble<S>::Constant(1, 1, x0), S(0), t1, 1);
 }
 
 /// d independent GBMs with their own rates, diagonal noise (d = 4):
 ///   dX_i = alpha_i X_i dt + beta_i X_i dW_i.
 template <class S = double>
 auto diagonal_gbm_problem(S t1 = S(1)) {
-  vector<S> alpha(4), beta(4), x0(4);
+  vector_t<S> alpha(4), beta(4), x0(4);
   alpha << S(1.01), S(0.5), S(-0.3), S(0.8);
   beta << S(0.87), S(0.4), S(0.6), S(0.2);
   x0 << S(0.5), S(1.0), S(2.0), S(0.1);
@@ -119,7 +119,7 @@ auto diagonal_gbm_problem(S t1 = S(1)) {
       ensemble<S>(x0), S(0), t1,
       [beta](const ensemble<S>& x, S, ensemble<S>& dg) { dg = beta.replicate(1, x.cols()); });
   auto exact = [alpha, beta](const ensemble<S>& x, S t, const ensemble<S>& w, ensemble<S>& out) {
-    const vector<S> drift = (alpha.array() - beta.array().square() / S(2)) * t;
+    const vector_t<S> drift = (alpha.array() - beta.array().square() / S(2)) * t;
     out = (x.array() * ((w.array().colwise() * beta.array()).colwise() + drift.array()).exp()).matrix();
   };
   return detail::known(std::move(p), exact, double(x0(0)) * std::exp(double(alpha(0) * t1)));

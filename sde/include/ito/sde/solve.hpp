@@ -40,10 +40,10 @@ enum class nan_policy {
 
 /// Where a blow-up happened (the earliest by step, then path).
 struct blow_up_info {
-  index step = -1;       ///< the step after which the state was non-finite (1-based)
+  index_t step = -1;       ///< the step after which the state was non-finite (1-based)
   double time = 0;       ///< t at the end of that step
-  index path = -1;       ///< global path index
-  index component = -1;  ///< state component
+  index_t path = -1;       ///< global path index
+  index_t component = -1;  ///< state component
   std::string describe() const {
     return "non-finite state after step " + std::to_string(step) + " (t = " + detail::to_text(time) +
            ") in path " + std::to_string(path) + ", component " + std::to_string(component);
@@ -52,13 +52,13 @@ struct blow_up_info {
 
 template <class S = double>
 struct solve_options {
-  index steps = 0;             ///< number of uniform steps on [t0, t1] (or give dt, or grid)
+  index_t steps = 0;             ///< number of uniform steps on [t0, t1] (or give dt, or grid)
   S dt = 0;                    ///< step length (used when steps == 0 and grid is empty)
   std::vector<S> grid;         ///< explicit increasing time grid from t0 to t1 (overrides steps/dt)
-  index paths = 0;             ///< N; 0 = x0.cols() (1 for a single initial state)
+  index_t paths = 0;             ///< N; 0 = x0.cols() (1 for a single initial state)
   std::uint64_t seed = 0;      ///< Brownian seed
   unsigned threads = 0;        ///< 0 = all hardware threads
-  index block_size = 512;      ///< paths per block (part of the random stream's identity)
+  index_t block_size = 512;      ///< paths per block (part of the random stream's identity)
   std::vector<S> save_times;   ///< times (on the grid) at which to keep snapshots and moments
   bool keep_paths = true;      ///< keep the d x N snapshots at save_times (moments are always kept)
   bool keep_terminal = true;   ///< keep the d x N terminal state
@@ -67,16 +67,16 @@ struct solve_options {
   /// last block). terminal/snapshots then hold just those blocks' paths, in
   /// order. Used to split one ensemble across processes (MPI) with results
   /// bit-identical to a single run.
-  index block_begin = 0;
-  index block_end = -1;
+  index_t block_begin = 0;
+  index_t block_end = -1;
   /// Optional hook called by the integrating thread at each save time and at
   /// t1 with (first path index, t, block state). Must be thread-safe.
-  std::function<void(index, S, const ensemble<S>&)> on_save;
+  std::function<void(index_t, S, const ensemble<S>&)> on_save;
 };
 
 struct solve_summary {
-  index paths = 0, steps = 0, dim = 0, noise_dim = 0, blocks = 0, block_size = 0;
-  index block_begin = 0, block_end = 0;  ///< the blocks this call integrated
+  index_t paths = 0, steps = 0, dim = 0, noise_dim = 0, blocks = 0, block_size = 0;
+  index_t block_begin = 0, block_end = 0;  ///< the blocks this call integrated
   unsigned threads = 0;
   std::uint64_t seed = 0;
   double seconds = 0;
@@ -119,37 +119,37 @@ solution<typename P::scalar_type> solve(const P& p, const Method& method,
     detail::require(std::abs(double(grid.t1() - p.t1)) <= tol, "grid back", grid.t1(), "the problem's t1");
   }
   if (opt.steps < 0) detail::require(false, "steps", opt.steps, ">= 0");
-  const index n = opt.paths > 0 ? opt.paths : p.x0.cols();
+  const index_t n = opt.paths > 0 ? opt.paths : p.x0.cols();
   detail::require(opt.paths >= 0, "paths", opt.paths, "> 0");
   detail::require(n > 0, "paths", n, "> 0");
   detail::require(p.x0.cols() == 1 || p.x0.cols() == n, "x0 columns", p.x0.cols(),
                   "1 or paths = " + std::to_string(n));
   detail::require(opt.block_size > 0, "block_size", opt.block_size, "> 0");
-  detail::require(n <= std::numeric_limits<index>::max() / 2 - opt.block_size, "paths", n,
-                  "at most " + std::to_string(std::numeric_limits<index>::max() / 2 - opt.block_size));
-  const index d = p.dim;
-  const index m = method_noise_dim<Method>(p);
-  const index total_blocks = (n + opt.block_size - 1) / opt.block_size;
-  const index b0 = opt.block_begin;
-  const index b1 = opt.block_end < 0 ? total_blocks : opt.block_end;
+  detail::require(n <= std::numeric_limits<index_t>::max() / 2 - opt.block_size, "paths", n,
+                  "at most " + std::to_string(std::numeric_limits<index_t>::max() / 2 - opt.block_size));
+  const index_t d = p.dim;
+  const index_t m = method_noise_dim<Method>(p);
+  const index_t total_blocks = (n + opt.block_size - 1) / opt.block_size;
+  const index_t b0 = opt.block_begin;
+  const index_t b1 = opt.block_end < 0 ? total_blocks : opt.block_end;
   detail::require(b0 >= 0 && b0 <= total_blocks, "block_begin", b0,
                   "in [0, " + std::to_string(total_blocks) + "]");
   detail::require(b1 >= b0 && b1 <= total_blocks, "block_end", b1,
                   "in [block_begin, " + std::to_string(total_blocks) + "]");
-  const index nblocks = b1 - b0;
-  const index path0 = b0 * opt.block_size;                                 // first local path
-  const index nlocal = std::min(n, b1 * opt.block_size) - std::min(n, path0);  // local paths
+  const index_t nblocks = b1 - b0;
+  const index_t path0 = b0 * opt.block_size;                                 // first local path
+  const index_t nlocal = std::min(n, b1 * opt.block_size) - std::min(n, path0);  // local paths
 
   // save times -> grid indices (sorted, unique); t1 is always recorded last
-  std::vector<std::pair<index, std::size_t>> save;  // (grid index, slot)
+  std::vector<std::pair<index_t, std::size_t>> save;  // (grid index, slot)
   for (std::size_t i = 0; i < opt.save_times.size(); ++i) {
-    const index k = grid.find(opt.save_times[i]);
+    const index_t k = grid.find(opt.save_times[i]);
     detail::require(k >= 0, "save_times[" + std::to_string(i) + "]", opt.save_times[i],
                     "a time on the integration grid in [t0, t1]");
     save.emplace_back(k, i);
   }
   const std::size_t nsave = save.size();
-  std::vector<index> save_index(nsave + 1);
+  std::vector<index_t> save_index(nsave + 1);
   for (std::size_t i = 0; i < nsave; ++i) save_index[save[i].second] = save[i].first;
   save_index[nsave] = grid.steps();
 
@@ -160,35 +160,35 @@ solution<typename P::scalar_type> solve(const P& p, const Method& method,
   if (opt.keep_paths) sol.snapshots.assign(nsave, ensemble<S>(d, nlocal));
 
   unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = unsigned(std::max<index>(1, std::min<index>(threads, nblocks)));
+  threads = unsigned(std::max<index_t>(1, std::min<index_t>(threads, nblocks)));
 
   std::vector<std::vector<running_moments>> block_moments(std::size_t(nblocks),
                                                           std::vector<running_moments>(nsave + 1));
   std::vector<std::optional<blow_up_info>> block_blow(static_cast<std::size_t>(nblocks));
   std::vector<std::exception_ptr> errors(threads);
-  std::atomic<index> next{0};
+  std::atomic<index_t> next{0};
 
   auto worker = [&](unsigned tid) {
     try {
       stepper_workspace<S> w;
       ensemble<S> x, dW, dZ;
-      for (index lb = next++; lb < nblocks; lb = next++) {
-        const index b = b0 + lb;                  // global block index: seeds the stream
-        const index first = b * opt.block_size;   // global index of the block's first path
-        const index local = first - path0;        // its column in terminal/snapshots
-        const index cols = std::min(opt.block_size, n - first);
+      for (index_t lb = next++; lb < nblocks; lb = next++) {
+        const index_t b = b0 + lb;                  // global block index: seeds the stream
+        const index_t first = b * opt.block_size;   // global index of the block's first path
+        const index_t local = first - path0;        // its column in terminal/snapshots
+        const index_t cols = std::min(opt.block_size, n - first);
         x = p.x0.cols() == 1 ? ensemble<S>(p.x0.col(0).replicate(1, cols))
                              : ensemble<S>(p.x0.middleCols(first, cols));
         brownian_block<S, Engine> bm(opt.seed, std::uint64_t(b), m, cols);
         auto& mom = block_moments[std::size_t(lb)];
-        auto observe = [&](index k, S t, const ensemble<S>& xs) -> bool {
+        auto observe = [&](index_t k, S t, const ensemble<S>& xs) -> bool {
           if (k > 0 && opt.on_nan != nan_policy::ignore && !std::isfinite(double(xs.sum())) &&
               !xs.allFinite()) {
             blow_up_info info;
             info.step = k;
             info.time = double(t);
-            for (index j = 0; j < xs.cols() && info.path < 0; ++j)
-              for (index i = 0; i < xs.rows(); ++i)
+            for (index_t j = 0; j < xs.cols() && info.path < 0; ++j)
+              for (index_t i = 0; i < xs.rows(); ++i)
                 if (!std::isfinite(double(xs(i, j)))) {
                   info.path = first + j;
                   info.component = i;

@@ -66,7 +66,7 @@ struct welford {
   template <class Derived>
   void add_all(const Eigen::DenseBase<Derived>& xs) {
     const auto flat = xs.derived().reshaped();
-    for (index i = 0; i < flat.size(); ++i) add(double(flat(i)));
+    for (index_t i = 0; i < flat.size(); ++i) add(double(flat(i)));
   }
   /// Combine with another accumulator (Pébay 2008, eqs. 2.1–2.3).
   void merge(const welford& o) {
@@ -158,14 +158,14 @@ struct covariance_matrix_result {
 template <class Derived>
 covariance_matrix_result covariance_matrix_test(const Eigen::MatrixBase<Derived>& samples,
                                                 const Eigen::MatrixXd& expected, double max_z = default_max_z) {
-  const index d = samples.rows();
+  const index_t d = samples.rows();
   detail::require(expected.rows() == d && expected.cols() == d, "expected covariance rows", expected.rows(),
                   "a d x d matrix, d = " + std::to_string(d));
   covariance_matrix_result r;
   r.estimate = Eigen::MatrixXd::Zero(d, d);
   r.z = Eigen::MatrixXd::Zero(d, d);
-  for (index i = 0; i < d; ++i)
-    for (index j = i; j < d; ++j) {
+  for (index_t i = 0; i < d; ++i)
+    for (index_t j = i; j < d; ++j) {
       auto t = covariance_test(samples.row(i), samples.row(j), expected(i, j), max_z,
                                "cov(" + std::to_string(i) + "," + std::to_string(j) + ")");
       r.estimate(i, j) = r.estimate(j, i) = t.estimate;
@@ -209,7 +209,7 @@ test_result ks_test_normal(const Eigen::DenseBase<Derived>& samples, double mean
   detail::require_positive("sd", sd);
   detail::require(samples.size() > 0, "sample size", samples.size(), "> 0");
   std::vector<double> x(std::size_t(samples.size()));
-  for (index i = 0; i < samples.size(); ++i) x[std::size_t(i)] = double(samples.derived().reshaped()(i));
+  for (index_t i = 0; i < samples.size(); ++i) x[std::size_t(i)] = double(samples.derived().reshaped()(i));
   std::sort(x.begin(), x.end());
   const boost::math::normal_distribution<double> N(mean, sd);
   const double n = double(x.size());

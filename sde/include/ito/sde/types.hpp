@@ -7,7 +7,7 @@
 
 namespace ito::sde {
 
-using index = Eigen::Index;
+using index_t = Eigen::Index;
 
 /// State of an ensemble: d x N, column-major, one path per column.
 template <class Scalar = double>
@@ -15,11 +15,11 @@ using ensemble = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
 
 /// A column vector (one state, a mean, ...).
 template <class Scalar = double>
-using vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+using vector_t = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
 
 /// A dense matrix (covariance, diffusion matrix, ...).
 template <class Scalar = double>
-using matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+using matrix_t = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
 
 /// The kind of noise term g dW of a problem.
 ///  - additive: g(t) is a d x m matrix independent of X;

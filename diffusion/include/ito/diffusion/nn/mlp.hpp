@@ -42,7 +42,7 @@
 
 namespace ito::diffusion::nn {
 
-using ito::sde::index;
+using ito::sde::index_t;
 
 /// Keep Eigen's large product buffers off mmap: with glibc's default threshold a
 /// 128 x 512 by 512 x 128 float product maps and unmaps its packing buffer on every
@@ -61,26 +61,26 @@ inline void tune_malloc_for_products() {
 
 /// Architecture of an mlp (all of it is stored in a checkpoint).
 struct mlp_config {
-  index dim = 2;                ///< d: data dimension (input x and output)
-  index width = 128;            ///< hidden width
-  index depth = 3;              ///< number of hidden layers (>= 1)
-  index frequencies = 16;       ///< F: Fourier frequencies (2F time features)
+  index_t dim = 2;                ///< d: data dimension (input x and output)
+  index_t width = 128;            ///< hidden width
+  index_t depth = 3;              ///< number of hidden layers (>= 1)
+  index_t frequencies = 16;       ///< F: Fourier frequencies (2F time features)
   double fourier_scale = 4.0;   ///< standard deviation of the frequencies w
   /// G: random Fourier features of x itself (2G features sin/cos(2 pi B x), B a G x d
   /// matrix with N(0, x_fourier_scale^2) entries; Tancik et al. 2020). 0 = the plain
   /// network of x and the time features. An MLP of raw x is slow to learn fine curved
   /// structure (spectral bias): the rings data set needs these, so `ito train` uses
   /// G = 16, scale 1 by default.
-  index x_frequencies = 0;
+  index_t x_frequencies = 0;
   double x_fourier_scale = 1.0; ///< standard deviation of the entries of B
   std::uint64_t seed = 0;       ///< seeds the frequencies and the initial weights
 
-  index input_dim() const { return dim + 2 * x_frequencies + 2 * frequencies; }
-  index layer_in(index l) const { return l == 0 ? input_dim() : width; }
-  index layer_out(index l) const { return l == depth ? dim : width; }
-  index num_params() const {
-    index p = 0;
-    for (index l = 0; l <= depth; ++l) p += layer_out(l) * (layer_in(l) + 1);
+  index_t input_dim() const { return dim + 2 * x_frequencies + 2 * frequencies; }
+  index_t layer_in(index_t l) const { return l == 0 ? input_dim() : width; }
+  index_t layer_out(index_t l) const { return l == depth ? dim : width; }
+  index_t num_params() const {
+    index_t p = 0;
+    for (index_t l = 0; l <= depth; ++l) p += layer_out(l) * (layer_in(l) + 1);
     return p;
   }
   void check() const {
@@ -113,20 +113,20 @@ class mlp {
     boost::random::mt19937_64 rng(cfg_.seed);
     boost::random::normal_distribution<double> normal(0.0, 1.0);
     freq_.resize(cfg_.frequencies);
-    for (index i = 0; i < cfg_.frequencies; ++i) freq_(i) = static_cast<S>(cfg_.fourier_scale * normal(rng));
+    for (index_t i = 0; i < cfg_.frequencies; ++i) freq_(i) = static_cast<S>(cfg_.fourier_scale * normal(rng));
     // drawn after w (and none when G = 0), so a network without x features keeps
     // the same initial weights for a seed
     xfreq_.resize(cfg_.x_frequencies, cfg_.dim);
-    for (index i = 0; i < xfreq_.size(); ++i) xfreq_.data()[i] = static_cast<S>(cfg_.x_fourier_scale * normal(rng));
+    for (index_t i = 0; i < xfreq_.size(); ++i) xfreq_.data()[i] = static_cast<S>(cfg_.x_fourier_scale * normal(rng));
     theta_.resize(cfg_.num_params());
     grad_.setZero(cfg_.num_params());
-    index off = 0;
-    for (index l = 0; l <= cfg_.depth; ++l) {
+    index_t off = 0;
+    for (index_t l = 0; l <= cfg_.depth; ++l) {
       offsets_.push_back(off);
-      const index n = cfg_.layer_out(l) * (cfg_.layer_in(l) + 1);
+      const index_t n = cfg_.layer_out(l) * (cfg_.layer_in(l) + 1);
       const double bound = 1.0 / std::sqrt(static_cast<double>(cfg_.layer_in(l)));
       boost::random::uniform_real_distribution<double> u(-bound, bound);
-      for (index i = 0; i < n; ++i) theta_(off + i) = static_cast<S>(u(rng));
+      for (index_t i = 0; i < n; ++i) theta_(off + i) = static_cast<S>(u(rng));
       off += n;
     }
     set_threads(threads);
@@ -148,8 +148,8 @@ class mlp {
   mlp& operator=(mlp&&) noexcept = default;
 
   const mlp_config& config() const { return cfg_; }
-  index dim() const { return cfg_.dim; }
-  index num_params() const { return theta_.size(); }
+  index_t dim() const { return cfg_.dim; }
+  index_t num_params() const { return theta_.size(); }
   vector& params() { return theta_; }
   const vector& params() const { return theta_; }
   const vector& grad() const { return grad_; }
@@ -169,10 +169,10 @@ class mlp {
   }
 
   /// Weight matrix W_l (out x in) and bias b_l of layer l = 0..depth (depth = output layer).
-  Eigen::Map<const matrix> weight(index l) const {
+  Eigen::Map<const matrix> weight(index_t l) const {
     return {theta_.data() + offsets_[l], cfg_.layer_out(l), cfg_.layer_in(l)};
   }
-  Eigen::Map<const vector> bias(index l) const {
+  Eigen::Map<const vector> bias(index_t l) const {
     return {theta_.data() + offsets_[l] + cfg_.layer_out(l) * cfg_.layer_in(l), cfg_.layer_out(l)};
   }
 
@@ -189,13 +189,13 @@ class mlp {
   void operator()(const Eigen::Ref<const matrix>& X, const Eigen::Ref<const row_vector>& t, matrix& out) {
     check_input(X, t);
     out.resize(cfg_.dim, X.cols());
-    const index N = X.cols();
+    const index_t N = X.cols();
     const unsigned K = threads();
     pool_->run([&](unsigned k) {
       const auto [c0, c1] = split(N, K, k);
       workspace& w = ws_[k];
-      for (index b = c0; b < c1; b += infer_block) {
-        const index n = std::min(infer_block, c1 - b);
+      for (index_t b = c0; b < c1; b += infer_block) {
+        const index_t n = std::min(infer_block, c1 - b);
         run_forward(X.middleCols(b, n), t.segment(b, n), w, infer_block);
         out.middleCols(b, n) = w.out.leftCols(n);
       }
@@ -207,7 +207,7 @@ class mlp {
   /// Forward pass that keeps the activations for backward(): out = net(X, t).
   void forward(const Eigen::Ref<const matrix>& X, const Eigen::Ref<const row_vector>& t, matrix& out) {
     check_input(X, t);
-    const index N = X.cols();
+    const index_t N = X.cols();
     const unsigned K = threads();
     out.resize(cfg_.dim, N);
     trained_cols_ = N;
@@ -223,7 +223,7 @@ class mlp {
   void backward(const Eigen::Ref<const matrix>& dout) {
     ito::detail::require(dout.rows() == cfg_.dim && dout.cols() == trained_cols_, "dout.cols()", dout.cols(),
                     "the shape of the last forward() output");
-    const index N = dout.cols();
+    const index_t N = dout.cols();
     const unsigned K = threads();
     pool_->run([&](unsigned k) {
       const auto [c0, c1] = split(N, K, k);
@@ -238,14 +238,14 @@ class mlp {
   void divergence(const Eigen::Ref<const matrix>& X, S t, row_vector& div) {
     tconst_.setConstant(X.cols(), t);
     check_input(X, tconst_);
-    const index N = X.cols();
+    const index_t N = X.cols();
     const unsigned K = threads();
     div.resize(N);
     pool_->run([&](unsigned k) {
       const auto [c0, c1] = split(N, K, k);
       workspace& w = ws_[k];
-      for (index b = c0; b < c1; b += infer_block) {
-        const index n = std::min(infer_block, c1 - b);
+      for (index_t b = c0; b < c1; b += infer_block) {
+        const index_t n = std::min(infer_block, c1 - b);
         run_forward(X.middleCols(b, n), tconst_.segment(b, n), w, infer_block);
         run_divergence(w, n, div.segment(b, n));
       }
@@ -266,7 +266,7 @@ class mlp {
   }
 
  private:
-  static constexpr index infer_block = 256;
+  static constexpr index_t infer_block = 256;
   static constexpr S two_pi = static_cast<S>(6.283185307179586476925286766559);
 
   struct workspace {
@@ -276,11 +276,11 @@ class mlp {
     matrix out, dA, dZ, T, T2, xarg, xtan;
     row_vector arg;
     vector grad;
-    index cap = -1;
+    index_t cap = -1;
   };
 
-  static std::pair<index, index> split(index N, unsigned K, unsigned k) {
-    return {N * static_cast<index>(k) / static_cast<index>(K), N * static_cast<index>(k + 1) / static_cast<index>(K)};
+  static std::pair<index_t, index_t> split(index_t N, unsigned K, unsigned k) {
+    return {N * static_cast<index_t>(k) / static_cast<index_t>(K), N * static_cast<index_t>(k + 1) / static_cast<index_t>(K)};
   }
 
   void check_input(const Eigen::Ref<const matrix>& X, const Eigen::Ref<const row_vector>& t) const {
@@ -288,14 +288,14 @@ class mlp {
     ito::detail::require(t.size() == X.cols(), "t.size()", t.size(), "one time per column of X");
   }
 
-  void reserve(workspace& w, index cap) {
+  void reserve(workspace& w, index_t cap) {
     if (w.cap == cap) return;
-    const index L = cfg_.depth;
+    const index_t L = cfg_.depth;
     w.A.resize(L + 1);
     w.Z.resize(L);
     w.Sg.resize(L);
     w.A[0].resize(cfg_.input_dim(), cap);
-    for (index l = 0; l < L; ++l) {
+    for (index_t l = 0; l < L; ++l) {
       w.Z[l].resize(cfg_.width, cap);
       w.Sg[l].resize(cfg_.width, cap);
       w.A[l + 1].resize(cfg_.width, cap);
@@ -314,10 +314,10 @@ class mlp {
 
   /// Forward on n columns into w (capacity cap >= n); result in w.out.leftCols(n).
   template <class XB, class TB>
-  void run_forward(const XB& X, const TB& t, workspace& w, index cap) {
+  void run_forward(const XB& X, const TB& t, workspace& w, index_t cap) {
     reserve(w, cap);
-    const index n = X.cols();
-    const index d = cfg_.dim, F = cfg_.frequencies, G = cfg_.x_frequencies, o = d + 2 * G;
+    const index_t n = X.cols();
+    const index_t d = cfg_.dim, F = cfg_.frequencies, G = cfg_.x_frequencies, o = d + 2 * G;
     auto A0 = w.A[0].leftCols(n);
     A0.topRows(d) = X;
     if (G > 0) {  // rows d..d+2G: sin(2 pi B x), cos(2 pi B x)
@@ -326,12 +326,12 @@ class mlp {
       A0.middleRows(d, G) = arg.array().sin();
       A0.middleRows(d + G, G) = arg.array().cos();
     }
-    for (index f = 0; f < F; ++f) {
+    for (index_t f = 0; f < F; ++f) {
       w.arg.head(n) = (two_pi * freq_(f)) * t;
       A0.row(o + f) = w.arg.head(n).array().sin();
       A0.row(o + F + f) = w.arg.head(n).array().cos();
     }
-    for (index l = 0; l < cfg_.depth; ++l) {
+    for (index_t l = 0; l < cfg_.depth; ++l) {
       auto Z = w.Z[l].leftCols(n);
       Z.noalias() = weight(l) * w.A[l].leftCols(n);
       Z.colwise() += bias(l);
@@ -346,20 +346,20 @@ class mlp {
 
   template <class DB>
   void run_backward(const DB& dout, workspace& w, vector& g) {
-    const index n = dout.cols();
-    const index L = cfg_.depth;
+    const index_t n = dout.cols();
+    const index_t L = cfg_.depth;
     g.resize(cfg_.num_params());
-    auto gW = [&](index l) {
+    auto gW = [&](index_t l) {
       return Eigen::Map<matrix>(g.data() + offsets_[l], cfg_.layer_out(l), cfg_.layer_in(l));
     };
-    auto gb = [&](index l) {
+    auto gb = [&](index_t l) {
       return Eigen::Map<vector>(g.data() + offsets_[l] + cfg_.layer_out(l) * cfg_.layer_in(l), cfg_.layer_out(l));
     };
     gW(L).noalias() = dout * w.A[L].leftCols(n).transpose();
     gb(L) = dout.rowwise().sum();
     auto dA = w.dA.leftCols(n);
     dA.noalias() = weight(L).transpose() * dout;
-    for (index l = L - 1; l >= 0; --l) {
+    for (index_t l = L - 1; l >= 0; --l) {
       auto dZ = w.dZ.leftCols(n);
       const auto s = w.Sg[l].leftCols(n).array();
       const auto z = w.Z[l].leftCols(n).array();
@@ -372,15 +372,15 @@ class mlp {
   }
 
   template <class DivB>
-  void run_divergence(workspace& w, index n, DivB div) {
-    const index L = cfg_.depth, d = cfg_.dim, G = cfg_.x_frequencies;
+  void run_divergence(workspace& w, index_t n, DivB div) {
+    const index_t L = cfg_.depth, d = cfg_.dim, G = cfg_.x_frequencies;
     div.setZero();
-    for (index j = 0; j < cfg_.dim; ++j) {
+    for (index_t j = 0; j < cfg_.dim; ++j) {
       // tangent of layer-0 pre-activation along e_j: the column W_0(:, j), plus with
       // x features W_0[:, sin rows] (2 pi B(:, j) cos) - W_0[:, cos rows] (2 pi B(:, j) sin)
       auto T = w.T.leftCols(n);
       auto T2 = w.T2.leftCols(n);
-      const auto deriv = [&](index l) {
+      const auto deriv = [&](index_t l) {
         const auto s = w.Sg[l].leftCols(n).array();
         return s * (S(1) + w.Z[l].leftCols(n).array() * (S(1) - s));
       };
@@ -396,7 +396,7 @@ class mlp {
       } else {
         T = deriv(0).colwise() * weight(0).col(j).array();
       }
-      for (index l = 1; l < L; ++l) {
+      for (index_t l = 1; l < L; ++l) {
         T2.noalias() = weight(l) * T;
         T = deriv(l) * T2.array();
       }
@@ -407,11 +407,11 @@ class mlp {
   mlp_config cfg_;
   vector theta_, grad_, freq_;
   matrix xfreq_;
-  std::vector<index> offsets_;
+  std::vector<index_t> offsets_;
   std::unique_ptr<thread_pool> pool_;
   std::vector<workspace> ws_;
   row_vector tconst_;
-  index trained_cols_ = 0;
+  index_t trained_cols_ = 0;
 };
 
 }  // namespace ito::diffusion::nn

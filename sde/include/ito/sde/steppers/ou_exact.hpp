@@ -30,7 +30,7 @@ struct ou_exact {
   }
   /// d standard normals per path and step.
   template <class P>
-  static index noise_dim(const P& p) {
+  static index_t noise_dim(const P& p) {
     return p.dim;
   }
 

@@ -28,20 +28,20 @@ namespace ito::sde {
 template <class S>
 struct stepper_workspace {
   ensemble<S> a, b, c, d, e, f;
-  matrix<S> G, H;
+  matrix_t<S> G, H;
 };
 
 namespace detail {
 
 /// Size `m` as rows x cols (no-op when already that shape).
 template <class M>
-void fit(M& m, index rows, index cols) {
+void fit(M& m, index_t rows, index_t cols) {
   if (m.rows() != rows || m.cols() != cols) m.resize(rows, cols);
 }
 
 /// Throw when a user callable changed the shape of its output.
 template <class M>
-void check_shape(const char* what, const M& m, index rows, index cols) {
+void check_shape(const char* what, const M& m, index_t rows, index_t cols) {
   if (m.rows() != rows || m.cols() != cols)
     throw ito::invalid_argument(std::string(what) + " returned a " + std::to_string(m.rows()) + " x " +
                                 std::to_string(m.cols()) + " matrix: expected " + std::to_string(rows) +
@@ -50,13 +50,13 @@ void check_shape(const char* what, const M& m, index rows, index cols) {
 
 /// The diffusion's shape for problem p on a block of `cols` paths.
 template <class P>
-index diffusion_rows(const P& p) {
+index_t diffusion_rows(const P& p) {
   return P::noise == noise_kind::general ? p.dim * p.noise_dim : p.dim;
 }
 
 /// out = g(x, t) for state-dependent noise; G = g(t) for additive noise.
 template <class P, class S>
-void eval_diffusion(const P& p, const ensemble<S>& x, S t, ensemble<S>& out, matrix<S>& G) {
+void eval_diffusion(const P& p, const ensemble<S>& x, S t, ensemble<S>& out, matrix_t<S>& G) {
   if constexpr (P::noise == noise_kind::additive) {
     fit(G, p.dim, p.noise_dim);
     p.diffusion(t, G);
@@ -70,7 +70,7 @@ void eval_diffusion(const P& p, const ensemble<S>& x, S t, ensemble<S>& out, mat
 
 /// x += scale * g dW, where g was evaluated by eval_diffusion into (gx, G).
 template <class P, class S>
-void add_noise(const P& p, ensemble<S>& x, const ensemble<S>& gx, const matrix<S>& G,
+void add_noise(const P& p, ensemble<S>& x, const ensemble<S>& gx, const matrix_t<S>& G,
                const ensemble<S>& dW, S scale = S(1)) {
   if constexpr (P::noise == noise_kind::additive) {
     if (G.size() == 1) {
@@ -83,9 +83,9 @@ void add_noise(const P& p, ensemble<S>& x, const ensemble<S>& gx, const matrix<S
   } else if constexpr (P::noise == noise_kind::scalar) {
     x.array() += scale * (gx.array().rowwise() * dW.row(0).array());
   } else {
-    const index d = p.dim, m = p.noise_dim;
-    for (index j = 0; j < x.cols(); ++j) {
-      Eigen::Map<const matrix<S>> Gj(gx.col(j).data(), d, m);
+    const index_t d = p.dim, m = p.noise_dim;
+    for (index_t j = 0; j < x.cols(); ++j) {
+      Eigen::Map<const matrix_t<S>> Gj(gx.col(j).data(), d, m);
       x.col(j).noalias() += scale * Gj * dW.col(j);
     }
   }
