@@ -9,7 +9,7 @@
 #include <ito/diffusion/samplers.hpp>
 
 using namespace ito::diffusion;
-using idx = ito::diffusion::index;
+using idx = ito::diffusion::index_t;
 
 int main(int argc, char** argv) {
   const idx n = argc > 1 ? std::atol(argv[1]) : 8000;
