@@ -263,8 +263,15 @@ TEST_CASE("make_*_problem accept int and mixed time arguments, converted to the 
   auto pf = sde::make_additive_problem(
       [](const ensemble<float>& x, float, ensemble<float>& out) { out = -x; },
       [](float, matrix_t<float>& G) { G(0, 0) = 1; }, xf, 0, 0.25, 1);
-  static_assert(std::is_same_v<decltype(pf.t1), float>);
+  static_assert(std::is_same_v<decltype(pf.t1), float>);  // S from x0's scalar
   CHECK(pf.t1 == 0.25f);
+  // x0 may be any Eigen expression; the scalar type may be given explicitly
+  auto pe = sde::make_additive_problem(
+      f, [](double, matrix_t<>& G) { G(0, 0) = 1; }, ensemble<>::Constant(1, 1, 2.0), 0, 1, 1);
+  static_assert(std::is_same_v<decltype(pe)::scalar_type, double>);
+  CHECK(pe.x0(0, 0) == 2.0);
+  auto pd = sde::make_diagonal_problem<double>(f, g, x0, 0, 1);
+  CHECK(pd.t1 == 1.0);
 }
 
 TEST_CASE("Milstein on CIR, g = s sqrt(x), with the product g g' = s^2/2: finite at x = 0 and exact per step") {

@@ -28,7 +28,8 @@
 ///
 /// Times: every make_*_problem takes t0 and t1 of any arithmetic type (int, float,
 /// double, mixed) and converts them to S, so make_diagonal_problem(f, g, x0, 0, 1, dg)
-/// compiles; S is deduced from x0 (an ensemble<S>) or given explicitly.
+/// compiles. The scalar type S is x0's (any Eigen matrix or expression, e.g.
+/// ensemble<>::Constant(1, 1, 0.5)) unless given explicitly, make_*_problem<float>(...).
 
 #include <string>
 #include <type_traits>
@@ -48,6 +49,10 @@ template <class T>
 concept time_value = std::is_arithmetic_v<T> && !std::is_same_v<T, bool>;
 
 namespace detail {
+/// The scalar type of a problem made from x0: S if given, else x0's scalar.
+template <class S, class X0>
+using problem_scalar = std::conditional_t<std::is_void_v<S>, typename X0::Scalar, S>;
+
 inline void check_general_block(index_t rows, index_t cols, index_t j, index_t d, index_t m) {
   if (d <= 0 || m <= 0 || rows != d * m || j < 0 || j >= cols)
     throw ito::invalid_argument("general_noise_block(out, j = " + std::to_string(j) + ", d = " +
@@ -121,9 +126,11 @@ struct problem {
 
 /// Additive noise: dX = f(X, t) dt + G(t) dW, G: d x m, independent of X.
 /// Itô and Stratonovich coincide, so the interpretation is irrelevant.
-template <class S = double, class Drift, class Diffusion, time_value T0, time_value T1>
-auto make_additive_problem(Drift f, Diffusion g, const ensemble<S>& x0, T0 t0, T1 t1,
+template <class Scalar = void, class Drift, class Diffusion, class X0, time_value T0, time_value T1>
+auto make_additive_problem(Drift f, Diffusion g, const Eigen::MatrixBase<X0>& x0_in, T0 t0, T1 t1,
                            index_t noise_dim) {
+  using S = detail::problem_scalar<Scalar, X0>;
+  const ensemble<S> x0 = x0_in.template cast<S>();
   problem<S, noise_kind::additive, Drift, Diffusion> p{std::move(f), std::move(g), {},
                                                        x0.rows(), noise_dim, x0, S(t0), S(t1)};
   p.validate();
@@ -132,10 +139,12 @@ auto make_additive_problem(Drift f, Diffusion g, const ensemble<S>& x0, T0 t0, T
 
 /// Diagonal noise: dX_i = f_i dt + g_i(X, t) dW_i, m = d. Optional Milstein
 /// product (g.grad) g, i.e. out_i = g_i dg_i/dx_i (see the file comment).
-template <class S = double, class Drift, class Diffusion, time_value T0, time_value T1,
+template <class Scalar = void, class Drift, class Diffusion, class X0, time_value T0, time_value T1,
           class Derivative = no_derivative>
-auto make_diagonal_problem(Drift f, Diffusion g, const ensemble<S>& x0, T0 t0, T1 t1,
+auto make_diagonal_problem(Drift f, Diffusion g, const Eigen::MatrixBase<X0>& x0_in, T0 t0, T1 t1,
                            Derivative dg = {}, calculus c = calculus::ito) {
+  using S = detail::problem_scalar<Scalar, X0>;
+  const ensemble<S> x0 = x0_in.template cast<S>();
   problem<S, noise_kind::diagonal, Drift, Diffusion, Derivative> p{
       std::move(f), std::move(g), std::move(dg), x0.rows(), x0.rows(), x0, S(t0), S(t1), c};
   p.validate();
@@ -144,10 +153,12 @@ auto make_diagonal_problem(Drift f, Diffusion g, const ensemble<S>& x0, T0 t0, T
 
 /// Scalar noise: dX = f dt + g(X, t) dW with one Wiener process W for all
 /// components (m = 1). Optional derivative (g.grad) g for Milstein.
-template <class S = double, class Drift, class Diffusion, time_value T0, time_value T1,
+template <class Scalar = void, class Drift, class Diffusion, class X0, time_value T0, time_value T1,
           class Derivative = no_derivative>
-auto make_scalar_noise_problem(Drift f, Diffusion g, const ensemble<S>& x0, T0 t0, T1 t1,
+auto make_scalar_noise_problem(Drift f, Diffusion g, const Eigen::MatrixBase<X0>& x0_in, T0 t0, T1 t1,
                                Derivative dg = {}, calculus c = calculus::ito) {
+  using S = detail::problem_scalar<Scalar, X0>;
+  const ensemble<S> x0 = x0_in.template cast<S>();
   problem<S, noise_kind::scalar, Drift, Diffusion, Derivative> p{
       std::move(f), std::move(g), std::move(dg), x0.rows(), 1, x0, S(t0), S(t1), c};
   p.validate();
@@ -157,9 +168,11 @@ auto make_scalar_noise_problem(Drift f, Diffusion g, const ensemble<S>& x0, T0 t
 /// General noise: dX = f dt + G(X, t) dW with G a d x m matrix per path,
 /// written as a (d*m) x N matrix (column-major d x m block per path; access
 /// path j's matrix with general_noise_block(out, j, d, m)).
-template <class S = double, class Drift, class Diffusion, time_value T0, time_value T1>
-auto make_general_problem(Drift f, Diffusion g, const ensemble<S>& x0, T0 t0, T1 t1,
+template <class Scalar = void, class Drift, class Diffusion, class X0, time_value T0, time_value T1>
+auto make_general_problem(Drift f, Diffusion g, const Eigen::MatrixBase<X0>& x0_in, T0 t0, T1 t1,
                           index_t noise_dim, calculus c = calculus::ito) {
+  using S = detail::problem_scalar<Scalar, X0>;
+  const ensemble<S> x0 = x0_in.template cast<S>();
   problem<S, noise_kind::general, Drift, Diffusion> p{std::move(f), std::move(g), {},
                                                       x0.rows(), noise_dim, x0, S(t0), S(t1), c};
   p.validate();

@@ -117,7 +117,9 @@ auto diagonal_gbm_problem(S t1 = S(1)) {
       [beta](const ensemble<S>& x, S, ensemble<S>& g) { g = (x.array().colwise() * beta.array()).matrix(); },
       ensemble<S>(x0), S(0), t1,
       // g_i dg_i/dx_i = beta_i^2 x_i
-      [beta](const ensemble<S>& x, S, ensemble<S>& gg) { gg = (x.array().colwise() * beta.array().square()).matrix(); });
+      [beta2 = vector_t<S>(beta.array().square())](const ensemble<S>& x, S, ensemble<S>& gg) {
+        gg = (x.array().colwise() * beta2.array()).matrix();
+      });
   auto exact = [alpha, beta](const ensemble<S>& x, S t, const ensemble<S>& w, ensemble<S>& out) {
     const vector_t<S> drift = (alpha.array() - beta.array().square() / S(2)) * t;
     out = (x.array() * ((w.array().colwise() * beta.array()).colwise() + drift.array()).exp()).matrix();
