@@ -5,7 +5,7 @@
 #  - exactly one line on stderr, starting "ito: error:", naming the offending
 #    argument or file position (the case's needle),
 #  - no "terminate called", no core file,
-#  - no output file left behind (neither the target nor its .tmp).
+#  - no output file left behind (neither the target nor a temporary .<name>.*.tmp).
 # Usage: bash bad_input.sh <path-to-ito>
 set -uo pipefail
 ito=${1:?usage: bad_input.sh <path-to-ito>}
@@ -64,7 +64,8 @@ bad() {  # bad NEEDLE ARGS...   (NEEDLE: substring the error line must contain)
   elif grep -q "terminate called" stderr.txt; then why="terminate called"
   elif compgen -G "core*" >/dev/null; then why="core dump"
   elif [ -n "$(ls -A out)" ]; then why="left output behind: $(ls -A out | tr '\n' ' ')"
-  elif compgen -G "*.tmp" >/dev/null || compgen -G "adir/*" >/dev/null; then why="left a .tmp file behind"
+  elif compgen -G "*.tmp" >/dev/null || compgen -G ".*.tmp" >/dev/null || [ -n "$(ls -A adir)" ]; then
+    why="left a temporary file behind"
   fi
   rm -rf out/* out/.[!.]* 2>/dev/null
   if [ -z "$why" ]; then
