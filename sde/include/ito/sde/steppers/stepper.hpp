@@ -85,8 +85,7 @@ void add_noise(const P& p, ensemble<S>& x, const ensemble<S>& gx, const matrix_t
   } else {
     const index_t d = p.dim, m = p.noise_dim;
     for (index_t j = 0; j < x.cols(); ++j) {
-      Eigen::Map<const matrix_t<S>> Gj(gx.col(j).data(), d, m);
-      x.col(j).noalias() += scale * Gj * dW.col(j);
+      x.col(j).noalias() += scale * general_noise_block(gx, j, d, m) * dW.col(j);
     }
   }
 }
