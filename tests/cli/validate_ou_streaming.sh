@@ -112,7 +112,7 @@ import json, sys
 c, s = (json.load(open(f)) for f in sys.argv[1:3])
 assert s["mode"] == "streaming" and s["pass"] is True and c["pass"] is True, s
 cc, sc = ({x["name"]: x for x in j["checks"]} for j in (c, s))
-assert set(cc) == set(sc) and len(sc) == 20, sorted(sc)
+assert set(cc) == set(sc) and len(sc) == 2 * (2 + 3) + 4 + 2, sorted(sc)
 for name, x in sc.items():
     if name.startswith("KS"):
         assert x["binned"] is True and x["estimate"] - 1e-12 <= cc[name]["estimate"] <= x["estimate_upper"] + 1e-12, (x, cc[name])
