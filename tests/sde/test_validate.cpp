@@ -169,8 +169,9 @@ TEST_CASE("validate: exact OU passes, a wrong law fails with a large z, the repo
   CHECK(r.find("KS(1)")->result.estimate <= ks.bracket->estimate_upper + 1e-12);
   CHECK(b2.find("var(1)")->result.estimate == doctest::Approx(r.find("var(1)")->result.estimate).epsilon(1e-12));
 
-  // a wrong law: theta off by 0.05 (about 0.05 / (0.66 / sqrt(n)) = 17 standard errors at t = 1)
-  const validation_report wrong = validate(p, ou_exact{}, ou_law(scalar_ou(1, 0.05, 1), 1.0), o);
+  // a wrong law: theta off by 0.1 moves E X_1 by 0.1 (1 - e^{-1}) = 0.063, i.e. 0.063 / (0.66 / sqrt(n))
+  // = 14 (n = 20000) to 21 (n = 50000) standard errors
+  const validation_report wrong = validate(p, ou_exact{}, ou_law(scalar_ou(1, 0.1, 1), 1.0), o);
   CHECK_FALSE(wrong.passed());
   CHECK(std::abs(wrong.find("mean(1)")->result.z) > 8);
 }
