@@ -271,6 +271,13 @@ int run(options& o) {
   if (!o.multivariate.empty() && o.problem != "ou")
     throw ito::invalid_argument("--problem = " + o.problem + ": --multivariate needs --problem ou");
   defaults(o);
+  // the library checks these too; here the message names the flag
+  ito::detail::require(o.v.paths > 2, "--paths", o.v.paths, "> 2");
+  ito::detail::require(o.v.steps > 0, "--steps", o.v.steps, "> 0");
+  ito::detail::require_positive("--max-z", o.v.max_z);
+  ito::detail::require(o.v.chunk_blocks > 0, "--chunk-blocks", o.v.chunk_blocks, "> 0");
+  ito::detail::require(o.v.ks_bins >= 16 && o.v.ks_bins <= (index_t(1) << 28), "--ks-bins", o.v.ks_bins,
+                       "in [16, 2^28]");
   o.v.validate();
   if (!o.multivariate.empty()) return run_multivariate(o);
   ito::detail::require_finite("x0", *o.x0);
