@@ -61,7 +61,7 @@ struct weak_reference {
 struct weak_convergence_options {
   index_t paths = 200000;      ///< Monte Carlo paths per level
   index_t levels = 4;          ///< step sizes h = T / (coarsest_steps 2^l), l < levels
-  index_t coarsest_steps = 2;  ///< steps of the coarsest level
+  index_t coarsest_steps = 4;  ///< steps of the coarsest level
   std::uint64_t seed = 1;
   unsigned threads = 0;        ///< 0 = all hardware threads
   index_t block_size = 1024;   ///< paths per task (part of the Brownian stream's identity)
