@@ -20,7 +20,9 @@
 ///
 /// The order is the weighted least-squares slope of log|e_l| against log h_l
 /// with weights (e_l / se_l)^2 (the delta-method variance of log|e_l|); its
-/// standard error is that of the weighted fit, treating levels as independent.
+/// standard error is that of the weighted fit, treating levels as independent,
+/// times sqrt(reduced chi^2) when the points scatter about the line by more
+/// than their noise (pre-asymptotic levels).
 /// Levels use independent noise streams (level l's seed is mixed with l).
 
 #include <cmath>
@@ -175,7 +177,18 @@ inline std::pair<double, double> fitted_weak_order(const std::vector<double>& h,
     sxy += w[i] * dx * (std::log(std::abs(e[i])) - my);
   }
   if (!(sxx > 0)) return {std::nan(""), std::nan("")};
-  return {sxy / sxx, std::sqrt(1 / sxx)};
+  const double slope = sxy / sxx;
+  // inflate by the scatter about the line when it exceeds the noise (reduced chi^2 > 1)
+  double chi2 = 0;
+  int used = 0;
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    if (w[i] == 0) continue;
+    const double res = std::log(std::abs(e[i])) - my - slope * (std::log(h[i]) - mx);
+    chi2 += w[i] * res * res;
+    ++used;
+  }
+  const double inflate = used > 2 ? std::max(1.0, std::sqrt(chi2 / (used - 2))) : 1.0;
+  return {slope, inflate * std::sqrt(1 / sxx)};
 }
 
 /// Weak errors of `method` on scalar-state problem p against `ref`; see the file comment.
