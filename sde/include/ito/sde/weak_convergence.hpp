@@ -25,9 +25,11 @@
 /// than their noise (pre-asymptotic levels).
 /// Levels use independent noise streams (level l's seed is mixed with l).
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "brownian.hpp"

@@ -22,6 +22,7 @@
 /// rejected (probability 2^-30) and replaced by word 0 of the spill positions
 /// 2^63 + ((k (m+q) + v) << 5) + attempt, attempt = 1, 2, ...
 
+#include <cstddef>
 #include <cmath>
 #include <cstdint>
 

@@ -24,6 +24,7 @@
 /// additive noise. Costs 3 drift and 1 + 2m (+ 2m(m-1) stages' worth, m > 1)
 /// diffusion evaluations per step and no normal.
 
+#include <algorithm>
 #include <cmath>
 
 #include "stepper.hpp"

@@ -22,6 +22,7 @@
 /// kinds (additive, scalar, diagonal, general). Costs 2 drift and 1 + 2m + 2m
 /// diffusion evaluations per step (1 + 2 for one Wiener process) and no normal.
 
+#include <algorithm>
 #include <cmath>
 
 #include "stepper.hpp"
