@@ -90,6 +90,7 @@ index_t evals_per_step(dif::sampler_kind k, index_t corrector_steps) {
     case dif::sampler_kind::pc: return 1 + corrector_steps;
     case dif::sampler_kind::ald: return std::max<index_t>(1, corrector_steps);
     case dif::sampler_kind::ode: return 4;  // fixed-step RK4 when nfe is given
+    case dif::sampler_kind::sra1: return 2;  // two drift stages per step
     default: return 1;
   }
 }
@@ -348,9 +349,10 @@ function, or a PyTorch model wrapped as
 (x is a read-only float64 view valid during the call); an ito.GMM (its exact score under `sde`,
 no Python per step); or an ito.Model from ito.train / ito.load.
 steps: grid steps (default 500); or nfe: score evaluations per sample (steps = nfe / evaluations
-per step: pc 1 + corrector_steps, ode 4 with fixed-step RK4). "ode" with steps uses adaptive
+per step: pc 1 + corrector_steps, sra1 2, ode 4 with fixed-step RK4). "ode" with steps uses adaptive
 dopri5 (rtol, atol). A Python score runs on one thread in one block (one call per step); the GIL
-is released otherwise. save_times: forward times on the grid whose states go into .trajectory.)doc");
+is released otherwise. save_times: forward times on the sampler's grid t_k = T - k (T - t_end) / steps
+whose states go into .trajectory.)doc");
 }
 
 }  // namespace ito::python

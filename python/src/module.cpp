@@ -19,6 +19,8 @@ PYBIND11_MODULE(_ito, m) {
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
+    } catch (const ito::numerical_error& e) {
+      numerical(e.what());
     } catch (const ito::format_error& e) {
       PyErr_SetString(format_error, e.what());
     } catch (const ito::io_error& e) {

@@ -95,7 +95,8 @@ def test_nfe_budget(sampler, nfe):
 
 
 def test_sample_trajectory_views():
-    r = ito.sample(ito.VESDE(), gauss(0.0, 1.0), n=100, steps=100, save_times=[0.5], seed=1)
+    sde = ito.VESDE()
+    r = ito.sample(sde, gauss(0.0, 1.0), n=100, steps=100, save_times=[sde.T - 50 * (sde.T - sde.eps) / 100], seed=1)
     assert len(r.trajectory) == 1 and r.trajectory[0].shape == (100, 2)
     assert np.shares_memory(r.samples, r.samples)
 
@@ -144,7 +145,9 @@ def test_program_reads_a_python_checkpoint(tmp_path):
 
 
 def test_gmm_nll_matches_log_density():
-    g = gauss(0.3, 0.9)
+    # mean 0 and a(T)^2 0.64 + s(T)^2 = 1 - 0.36 a(T)^2: the VP prior is this mixture's p_T up to 2e-5,
+    # so the remaining error is the ODE's (rtol = atol = 1e-5)
+    g = gauss(0.0, 0.8)
     x = g.sample(50, seed=5)
     r = ito.nll(ito.VPSDE(), g, x)
     np.testing.assert_allclose(r["logp"], g.log_density(x), atol=2e-3)
