@@ -211,3 +211,12 @@ def test_help_has_docstrings():
               ito.metrics.compare):
         assert f.__doc__ and len(f.__doc__) > 80, f
     assert "kappa" in ito.simulate.__doc__
+
+
+def test_solve_callables_from_worker_threads_same_numbers():
+    """Blocks on two threads call the Python drift one at a time (GIL); the result does not depend on it."""
+    kw = dict(drift=lambda x, t: np.sin(x) - x, diffusion=lambda x, t: 0.3 * np.cos(x), noise="diagonal", x0=0.2,
+              paths=4000, steps=20, seed=5, block_size=256)
+    a = ito.solve(threads=1, **kw).terminal
+    b = ito.solve(threads=2, **kw).terminal
+    assert np.array_equal(a, b)

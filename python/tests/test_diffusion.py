@@ -177,3 +177,16 @@ def test_datasets_and_metrics():
     far = ito.metrics.compare(a, c + 3.0, seed=1)
     assert 0 <= m["sw1"] < far["sw1"] and m["energy"] < far["energy"]
     assert ito.metrics.wasserstein1([0.0, 1.0], [1.0, 2.0]) == pytest.approx(1.0)
+
+
+def test_train_progress_callback_and_determinism():
+    data = ito.datasets.make("moons", 1000, seed=2)
+    seen = []
+    kw = dict(steps=40, width=16, depth=1, batch=64, seed=3, threads=1)
+    a = ito.train(data, progress=seen.append, every=10, **kw)
+    assert [p["step"] for p in seen] == [10, 20, 30, 40] and all(np.isfinite(p["loss"]) for p in seen)
+    b = ito.train(data, **kw)
+    x = data[:5]
+    np.testing.assert_array_equal(a.score(x, 0.3), b.score(x, 0.3))
+    with pytest.raises(ZeroDivisionError):
+        ito.train(data, progress=lambda p: 1 / 0, every=10, **kw)
