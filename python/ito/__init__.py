@@ -31,8 +31,14 @@ def torch_score(model, *, device="cpu", dtype=None):
     numpy view, is wrapped by torch.from_numpy (no copy on the CPU), evaluated under
     torch.no_grad(), and returned as a numpy array. Needs torch.
     """
+    import warnings
+
     import numpy as np
     import torch
+
+    # x is a read-only view of the sampler's state; the network only reads it, so torch's
+    # "non-writable array" warning does not apply.
+    warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
 
     def score(x, t):
         xt = torch.from_numpy(np.asarray(x))
