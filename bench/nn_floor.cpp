@@ -1,7 +1,7 @@
 // The compute floor of benchmarks W2/W3 (issue 5, sec. 5): Eigen's float
 // matrix-product rate at the shapes of the reference score network, and the
 // network's own forward / training-step rate. floor = FLOPs of a step divided by
-// the product rate; bench/run_all.sh and notes/readme_nn.md report how close the
+// the product rate; bench/run_all.sh and docs/score-network.md report how close the
 // mlp gets to it. Counters: GFLOP/s ("flops", per second of real time).
 #include <benchmark/benchmark.h>
 

@@ -6,8 +6,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "../bench/em_ou.hpp"
 #include "bench_parent.hpp"
+#include "em_ou_workload.hpp"
 #include "registry.hpp"
 
 namespace {

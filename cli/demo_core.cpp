@@ -4,7 +4,7 @@
 #include <fstream>
 #include <iomanip>
 
-#include <ito/diffusion/atomic_file.hpp>
+#include <ito/sde/atomic_file.hpp>
 #include <ito/sde/solve.hpp>
 
 #include "convergence_run.hpp"
@@ -51,7 +51,7 @@ bool ou_ensemble(ito::cli::demo_context& c) {
            ito::detail::to_text(se_m) + "," + ito::detail::to_text(var) + "," +
            ito::detail::to_text(m.variance()(0)) + "," + ito::detail::to_text(se_v) + "\n";
   }
-  ito::diffusion::detail::write_file_atomically(c.dir + "/ou_em_moments.csv", csv);
+  ito::write_file_atomically(c.dir + "/ou_em_moments.csv", csv);
   c.out << "all |z| < 5: " << (ok ? "yes" : "NO") << "; table in " << c.dir << "/ou_em_moments.csv\n";
   return ok;
 }
@@ -85,7 +85,7 @@ bool convergence_table(ito::cli::demo_context& c) {
              ito::detail::to_text(l.strong) + "," + ito::detail::to_text(l.strong_se) + "," +
              ito::detail::to_text(l.weak) + "," + ito::detail::to_text(l.weak_se) + "\n";
   }
-  ito::diffusion::detail::write_file_atomically(c.dir + "/convergence.csv", csv);
+  ito::write_file_atomically(c.dir + "/convergence.csv", csv);
   c.out << "every fitted strong order within +-0.15 of theory: " << (ok ? "yes" : "NO") << "; errors in " << c.dir
         << "/convergence.csv\n";
   return ok;

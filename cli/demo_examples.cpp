@@ -5,13 +5,8 @@
 #include <filesystem>
 #include <string>
 
-#include "convergence.hpp"
 #include "demo.hpp"
-#include "fokker_planck.hpp"
-#include "forward_reverse_2d.hpp"
-#include "forward_sdes.hpp"
-#include "ou_validation.hpp"
-#include "samplers_compare.hpp"
+#include "examples.hpp"  // the six examples, compiled once in ito_examples
 
 namespace {
 
@@ -68,7 +63,7 @@ ito::cli::demo_part part(int order, const char* name, const char* example, const
           }};
 }
 
-using namespace ito::examples;
+using namespace ito::examples::entry;
 const bool r30 = ito::cli::add_demo_part(
     part(30, "ou", "ou_validation", "Example 1: OU paths, histograms, covariance, EM bias (seed 004 appendix)", ou_validation));
 const bool r40 = ito::cli::add_demo_part(

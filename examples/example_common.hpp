@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include <ito/diffusion/atomic_file.hpp>
+#include <ito/sde/atomic_file.hpp>
 #include <ito/sde/error.hpp>
 
 namespace ito::examples {
@@ -46,7 +46,7 @@ class csv {
   /// Write atomically to dir/name and return the path.
   std::string save(const std::string& dir, const std::string& name) const {
     const std::string path = dir + "/" + name;
-    ito::diffusion::detail::write_file_atomically(path, text_);
+    ito::write_file_atomically(path, text_);
     return path;
   }
 

@@ -1,8 +1,8 @@
 // Example 5: DDPM vs reverse SDE vs probability-flow ODE vs annealed Langevin, quality
 // against the number of score evaluations (see samplers_compare.hpp).
 // Usage: example_samplers_compare [--out DIR] [--quick]
-#include "samplers_compare.hpp"
+#include "examples.hpp"  // the example itself is samplers_compare.hpp
 
 int main(int argc, char** argv) {
-  return ito::examples::example_main(argc, argv, "samplers_compare", ito::examples::samplers_compare);
+  return ito::examples::example_main(argc, argv, "samplers_compare", ito::examples::entry::samplers_compare);
 }

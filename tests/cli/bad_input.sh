@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Bad-input battery for the `ito` program: every bad invocation or file must give
-#  - a non-zero exit status that is not a signal (no crash, no core dump),
+#  - exit status 2, the status the README promises for every error (not 0, not 1,
+#    not a signal: no crash, no core dump),
 #  - exactly one line on stderr, starting "ito: error:", naming the offending
 #    argument or file position (the case's needle),
 #  - no "terminate called", no core file,
-#  - no output file left behind (neither the target nor its .tmp).
+#  - no output file left behind (neither the target nor a temporary .<name>.*.tmp).
 # Usage: bash bad_input.sh <path-to-ito>
 set -uo pipefail
 ito=${1:?usage: bad_input.sh <path-to-ito>}
@@ -56,13 +57,15 @@ bad() {  # bad NEEDLE ARGS...   (NEEDLE: substring the error line must contain)
   local first; first=$(head -n 1 stderr.txt)
   if [ "$rc" -eq 0 ]; then why="exit status 0"
   elif [ "$rc" -ge 128 ]; then why="killed by signal $((rc - 128))"
+  elif [ "$rc" -ne 2 ]; then why="exit status $rc, expected 2"
   elif [ "$lines" -ne 1 ]; then why="$lines lines on stderr"
   elif [[ "$first" != "ito: error: "* ]]; then why="stderr does not start with 'ito: error: '"
   elif [[ "$first" != *"$needle"* ]]; then why="message does not name '$needle'"
   elif grep -q "terminate called" stderr.txt; then why="terminate called"
   elif compgen -G "core*" >/dev/null; then why="core dump"
   elif [ -n "$(ls -A out)" ]; then why="left output behind: $(ls -A out | tr '\n' ' ')"
-  elif compgen -G "*.tmp" >/dev/null || compgen -G "adir/*" >/dev/null; then why="left a .tmp file behind"
+  elif compgen -G "*.tmp" >/dev/null || compgen -G ".*.tmp" >/dev/null || [ -n "$(ls -A adir)" ]; then
+    why="left a temporary file behind"
   fi
   rm -rf out/* out/.[!.]* 2>/dev/null
   if [ -z "$why" ]; then

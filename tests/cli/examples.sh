@@ -9,7 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 if [ ! -x "$bin/example_ou_validation" ]; then
   echo "SKIP: examples not built (ITO_BUILD_EXAMPLES=OFF)"
-  exit 0
+  exit 77
 fi
 
 declare -A csvs=(

@@ -5,7 +5,7 @@
 #    round runs under AddressSanitizer + LeakSanitizer (detect_leaks=1) and any
 #    report makes a command fail;
 #  - otherwise under valgrind memcheck (--leak-check=full, definite and
-#    indirect leaks and every memory error are errors). SKIP (exit 0) when
+#    indirect leaks and every memory error are errors). SKIP (exit 77, counted as skipped by ctest) when
 #    valgrind is missing or cannot run the binary (e.g. AVX-512 code from
 #    -march=native, which valgrind does not decode).
 # Usage: bash leaks.sh <path-to-ito>
@@ -27,13 +27,13 @@ elif command -v valgrind >/dev/null; then
     if grep -qiE "unhandled instruction|illegal instruction|SIGILL" probe.txt; then
       echo "SKIP: valgrind cannot run this build of ito (unsupported instructions, e.g. -march=native AVX-512);"
       echo "      the sanitizer build (./run sanitize) checks leaks with LeakSanitizer instead"
-      exit 0
+      exit 77
     fi
     echo "FAIL: valgrind ito --help:"; cat probe.txt; exit 1
   fi
 else
   echo "SKIP: valgrind not installed and ito is not an ASan build"
-  exit 0
+  exit 77
 fi
 
 step() {

@@ -6,7 +6,7 @@ set -euo pipefail
 ito=$1
 if ! /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
   echo "SKIP: /usr/bin/python3 has no matplotlib (apt-get install python3-matplotlib)"
-  exit 0
+  exit 77
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

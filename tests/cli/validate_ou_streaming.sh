@@ -4,12 +4,13 @@
 #  - mean/var/cov estimates and standard errors equal the classic mode's to
 #    rounding (different summation order only);
 #  - the classic (exact) KS statistic lies in the stated bracket
-#    [binned D, binned D + bin width] (the bound derived in cmd_validate_ou.cpp);
+#    [binned D, binned D + bin width] (the bound derived in ito/sde/validate/state.hpp);
 #  - the --json output is byte-identical (apart from the "seconds" line) for
 #    1 thread, 2 threads and, when MPI is built, mpirun -np 2 x 1 and 2 threads
 #    and -np 3 (more ranks than some have chunks);
 #  - auto mode picks classic below 10^7 paths and streaming above;
 #  - EM's variance bias is caught in streaming mode as in classic mode;
+#  - a multivariate OU streams as well (same moments as classic, binned KS per component);
 #  - bad --mode/--ks-bins/--chunk-blocks give one "ito: error:" line, exit 2.
 set -euo pipefail
 ito=$1
@@ -98,16 +99,33 @@ bad() {
 bad validate-ou --mode fast
 bad validate-ou --mode streaming --ks-bins 3
 bad validate-ou --mode streaming --chunk-blocks 0
-echo '{"theta": [[1]], "mu": [0], "B": [[1]], "x0": [0]}' >"$tmp/mv.json"
-bad validate-ou --mode streaming --multivariate "$tmp/mv.json"
-grep -q -- '--mode' "$tmp/err" || fail "error must name --mode: $(cat "$tmp/err")"
+
+# multivariate OU streams too: the same moment checks as classic, bit for bit, and a binned KS per component
+cat >"$tmp/mv.json" <<'J'
+{"theta": [[1.0, 0.5], [-0.2, 2.0]], "mu": [1.0, -1.0], "B": [[0.8], [0.4]], "x0": [0.0, 2.0], "t1": 1.5}
+J
+mv=(validate-ou --multivariate "$tmp/mv.json" --paths 50000 --steps 3 --times 0.5,1.5 --json --chunk-blocks 16)
+"$ito" "${mv[@]}" --mode classic >"$tmp/mvc.json" || fail "multivariate classic failed"
+"$ito" "${mv[@]}" --mode streaming --ks-bins 4096 >"$tmp/mvs.json" || fail "multivariate streaming failed: $(cat "$tmp/mvs.json")"
+/usr/bin/python3 - "$tmp/mvc.json" "$tmp/mvs.json" <<'PY'
+import json, sys
+c, s = (json.load(open(f)) for f in sys.argv[1:3])
+assert s["mode"] == "streaming" and s["pass"] is True and c["pass"] is True, s
+cc, sc = ({x["name"]: x for x in j["checks"]} for j in (c, s))
+assert set(cc) == set(sc) and len(sc) == 2 * (2 + 3) + 4 + 2, sorted(sc)
+for name, x in sc.items():
+    if name.startswith("KS"):
+        assert x["binned"] is True and x["estimate"] - 1e-12 <= cc[name]["estimate"] <= x["estimate_upper"] + 1e-12, (x, cc[name])
+    else:
+        assert x == cc[name], (x, cc[name])
+PY
 
 # MPI: byte-identical --json (apart from "seconds") for 1 process and 2 or 3 ranks
 if ! "$ito" mpi-info | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["mpi"] else 1)'; then
   echo "SKIP: MPI not built (the single-process checks passed)"
-  exit 0
+  exit 77
 fi
-command -v mpirun >/dev/null || { echo "SKIP: MPI built but mpirun not found"; exit 0; }
+command -v mpirun >/dev/null || { echo "SKIP: MPI built but mpirun not found"; exit 77; }
 mpi=(mpirun --oversubscribe)
 [ "$(id -u)" -eq 0 ] && mpi+=(--allow-run-as-root)
 "${mpi[@]}" -np 2 "$ito" "${common[@]}" --mode streaming --chunk-blocks 16 --threads 1 >"$tmp/m2.json" ||

@@ -7,7 +7,7 @@
 #include "support/gaussian_oracle.hpp"
 
 using namespace ito::diffusion;
-using idx = ito::diffusion::index;
+using idx = ito::diffusion::index_t;
 
 TEST_CASE("linear DDPM schedule: Ho et al. constants, alpha_bar_1000 ~ 4.04e-5") {
   const auto s = ddpm_schedule::linear();

@@ -9,7 +9,7 @@
 #include <ito/diffusion/samplers.hpp>
 
 using namespace ito::diffusion;
-using idx = ito::diffusion::index;
+using idx = ito::diffusion::index_t;
 
 namespace {
 gaussian_mixture mixture() {

@@ -169,7 +169,7 @@ TEST_CASE("CSV: nonexistent, directory, empty, non-numeric cell, ragged row, NaN
   const auto out = (s.dir / "no_such_dir" / "x.csv").string();
   CHECK_THROWS_WITH_AS(dif::write_csv(out, ensemble<>::Zero(2, 3)), doctest::Contains("no_such_dir/x.csv"), ito::io_error);
   CHECK_FALSE(fs::exists(out));
-  CHECK_FALSE(fs::exists(out + ".tmp"));
+  CHECK_FALSE(fs::exists(s.dir / "no_such_dir"));  // and no temporary anywhere
 }
 
 TEST_CASE("GMM JSON: invalid JSON, non-PD covariance, weights not summing to 1, wrong dimension, missing key") {

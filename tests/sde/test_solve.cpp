@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <type_traits>
 #include <ito/sde.hpp>
 
 namespace sde = ito::sde;
@@ -78,13 +79,29 @@ TEST_CASE("EM on OU with a fine grid matches the exact mean and variance within 
 }
 
 TEST_CASE("float ensembles work and agree with double to float precision") {
-  auto pf = ou<float>();
-  sde::solve_options<float> o;
-  o.steps = 100;
-  o.paths = 20000;
-  auto s = sde::solve(pf, sde::sra1{}, o);
+  sde::solve_options<float> of;
+  of.steps = 100;
+  of.paths = 20000;
+  auto sf = sde::solve(ou<float>(), sde::sra1{}, of);
+  sde::solve_options<double> od;
+  od.steps = 100;
+  od.paths = 20000;
+  auto sd = sde::solve(ou<double>(), sde::sra1{}, od);
+  // The same seed drives both. Boost's ziggurat draws the same normal in float and
+  // double except near its layer edges, where the two accept differently; a path
+  // that met such a draw differs by O(its size). All other paths must agree to float
+  // rounding (~100 steps of relative error 6e-8 on values of order 1).
+  REQUIRE(sf.terminal.cols() == sd.terminal.cols());
+  const Eigen::ArrayXd diff = (sf.terminal.cast<double>() - sd.terminal).row(0).transpose().array();
+  const double agree = double((diff.abs() < 1e-5).count()) / double(diff.size());
+  MESSAGE("paths agreeing to 1e-5: " << agree);
+  CHECK(agree > 0.9);
+  // paired comparison of the means: within 5 standard errors of the per-path difference
+  const double d_mean = diff.mean(), d_se = std::sqrt((diff - d_mean).square().sum() / double(diff.size() - 1) / double(diff.size()));
+  CHECK(std::abs(sf.terminal_moments().mean(0) - sd.terminal_moments().mean(0)) < 5 * d_se + 1e-6);
+  // and both against the closed form E X_1 = 0.5 + e^{-2}
   const double mean = 0.5 + std::exp(-2.0);
-  CHECK(std::abs(s.terminal_moments().mean(0) - mean) < 5 * std::sqrt(0.16 * (1 - std::exp(-4.0)) / 2e4));
+  CHECK(std::abs(sd.terminal_moments().mean(0) - mean) < 5 * std::sqrt(0.16 * (1 - std::exp(-4.0)) / 2e4));
 }
 
 TEST_CASE("an explicit grid and dt both end exactly at t1") {
@@ -222,4 +239,95 @@ TEST_CASE("Itô <-> Stratonovich drift conversion: Stratonovich GBM via Heun = I
   // a wrong conversion leaves an O(1) bias and the fitted order collapses towards 0
   auto r = sde::convergence_study(ito_version, sde::milstein{}, strat.exact, o);
   CHECK(std::abs(r.strong_order - 1.0) < 0.15);
+}
+
+TEST_CASE("make_*_problem accept int and mixed time arguments, converted to the scalar type") {
+  ensemble<> x0 = ensemble<>::Constant(1, 1, 0.5);
+  auto f = [](const ensemble<>& x, double, ensemble<>& out) { out = x; };
+  auto g = [](const ensemble<>& x, double, ensemble<>& out) { out = 0.3 * x; };
+  auto gg = [](const ensemble<>& x, double, ensemble<>& out) { out = 0.09 * x; };
+  auto p = sde::make_diagonal_problem(f, g, x0, 0, 1, gg);
+  static_assert(std::is_same_v<decltype(p.t1), double>);
+  CHECK(p.t0 == 0.0);
+  CHECK(p.t1 == 1.0);
+  auto q = sde::make_scalar_noise_problem(f, g, x0, 0.5f, 2);  // float and int with double state
+  CHECK(q.t0 == 0.5);
+  CHECK(q.t1 == 2.0);
+  auto a = sde::make_additive_problem(f, [](double, matrix_t<>& G) { G(0, 0) = 1; }, x0, 0, 3, 1);
+  CHECK(a.t1 == 3.0);
+  auto gen = sde::make_general_problem(f, g, x0, 1, 2.5, 1);
+  CHECK(gen.t0 == 1.0);
+  auto o = sde::make_ou_problem(sde::scalar_ou(1, 0, 1), x0, 0, 2);
+  CHECK(o.t1 == 2.0);
+  ensemble<float> xf = ensemble<float>::Constant(1, 1, 0.5f);
+  auto pf = sde::make_additive_problem(
+      [](const ensemble<float>& x, float, ensemble<float>& out) { out = -x; },
+      [](float, matrix_t<float>& G) { G(0, 0) = 1; }, xf, 0, 0.25, 1);
+  static_assert(std::is_same_v<decltype(pf.t1), float>);  // S from x0's scalar
+  CHECK(pf.t1 == 0.25f);
+  // x0 may be any Eigen expression; the scalar type may be given explicitly
+  auto pe = sde::make_additive_problem(
+      f, [](double, matrix_t<>& G) { G(0, 0) = 1; }, ensemble<>::Constant(1, 1, 2.0), 0, 1, 1);
+  static_assert(std::is_same_v<decltype(pe)::scalar_type, double>);
+  CHECK(pe.x0(0, 0) == 2.0);
+  auto pd = sde::make_diagonal_problem<double>(f, g, x0, 0, 1);
+  CHECK(pd.t1 == 1.0);
+}
+
+TEST_CASE("Milstein on CIR, g = s sqrt(x), with the product g g' = s^2/2: finite at x = 0 and exact per step") {
+  // dX = a (b - X) dt + s sqrt(X) dW; one Milstein step from x (Kloeden & Platen eq. 10.3.3):
+  // x + a (b - x) h + s sqrt(x) dW + 1/2 (s^2/2) (dW^2 - h)
+  const double a = 1.5, b = 0.4, s = 0.6;
+  ensemble<> x0(1, 3);
+  x0 << 0.0, 0.25, 1.0;
+  auto p = sde::make_diagonal_problem(
+      [a, b](const ensemble<>& x, double, ensemble<>& f) { f = (a * (b - x.array())).matrix(); },
+      [s](const ensemble<>& x, double, ensemble<>& g) { g = (s * x.array().max(0.0).sqrt()).matrix(); }, x0, 0,
+      1, [s](const ensemble<>& x, double, ensemble<>& gg) { gg.setConstant(x.rows(), x.cols(), s * s / 2); });
+  ensemble<> x = x0, dW(1, 3), dZ;
+  dW << 0.3, -0.2, 0.1;
+  const double h = 0.01;
+  sde::stepper_workspace<double> w;
+  sde::milstein{}.step(p, x, 0.0, h, dW, dZ, w);
+  for (Eigen::Index j = 0; j < 3; ++j) {
+    const double x_j = x0(0, j), dw = dW(0, j);
+    const double expected = x_j + a * (b - x_j) * h + s * std::sqrt(x_j) * dw + 0.5 * (s * s / 2) * (dw * dw - h);
+    CHECK(std::isfinite(x(0, j)));
+    CHECK(x(0, j) == doctest::Approx(expected).epsilon(1e-14));
+  }
+}
+
+TEST_CASE("general_noise_block reads and writes path j's d x m matrix; general = diagonal noise when G is diagonal") {
+  // d = m = 2, G(x) = diag(0.3 x_1, 0.5 x_2): as general noise and as diagonal noise
+  ensemble<> x0(2, 1);
+  x0 << 1.0, 2.0;
+  auto f = [](const ensemble<>& x, double, ensemble<>& out) { out = -0.5 * x; };
+  auto pg = sde::make_general_problem(
+      f,
+      [](const ensemble<>& x, double, ensemble<>& out) {
+        for (Eigen::Index j = 0; j < x.cols(); ++j) {
+          auto G = sde::general_noise_block(out, j, 2, 2);
+          G << 0.3 * x(0, j), 0.0, 0.0, 0.5 * x(1, j);  // row-major comma initializer: G = [[a, 0], [0, b]]
+        }
+      },
+      x0, 0, 1, 2);
+  auto pd = sde::make_diagonal_problem(
+      f, [](const ensemble<>& x, double, ensemble<>& out) { out = (x.array().colwise() * Eigen::Array2d(0.3, 0.5)).matrix(); },
+      x0, 0, 1);
+  sde::solve_options<> o;
+  o.steps = 16;
+  o.paths = 50;
+  auto a = sde::solve(pg, sde::euler_maruyama{}, o);
+  auto b = sde::solve(pd, sde::euler_maruyama{}, o);
+  CHECK((a.terminal - b.terminal).cwiseAbs().maxCoeff() < 1e-13);
+  CHECK(a.terminal.col(0) != a.terminal.col(1));
+  // the map views column j, column-major: out(i + d k, j) = G(i, k)
+  ensemble<> out = ensemble<>::Zero(6, 2);
+  sde::general_noise_block(out, 1, 3, 2)(2, 1) = 7.0;
+  CHECK(out(2 + 3 * 1, 1) == 7.0);
+  const ensemble<>& cout_ = out;
+  CHECK(sde::general_noise_block(cout_, 1, 3, 2)(2, 1) == 7.0);
+  CHECK_THROWS_WITH_AS(sde::general_noise_block(out, 0, 2, 2), doctest::Contains("expected out to be (d*m) x N = 4"),
+                       ito::invalid_argument);
+  CHECK_THROWS_WITH_AS(sde::general_noise_block(out, 2, 3, 2), doctest::Contains("j = 2"), ito::invalid_argument);
 }

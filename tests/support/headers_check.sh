@@ -20,3 +20,19 @@ if find "$src/sde/include" "$src/diffusion/include" -name '*.hpp' -print0 | sort
 else
   echo "some headers do not compile on their own"; exit 1
 fi
+
+# The umbrella headers include every public header of their layer
+# (ito/sde/mpi.hpp excepted: it needs MPI; see ito/sde.hpp).
+missing=0
+for layer in sde diffusion; do
+  umbrella="$src/$layer/include/ito/$layer.hpp"
+  while IFS= read -r h; do
+    rel=${h#"$src/$layer/include/ito/"}
+    [ "$rel" = "sde/mpi.hpp" ] && continue
+    if ! grep -qF "#include \"$rel\"" "$umbrella"; then
+      echo "FAIL: ito/$layer.hpp does not include $rel"; missing=1
+    fi
+  done < <(find "$src/$layer/include/ito/$layer" -name '*.hpp' | sort)
+done
+[ $missing -eq 0 ] || exit 1
+echo "the umbrella headers include every public header"

@@ -20,8 +20,8 @@
 /// files still load (no normalisation; a version 2 file of the library's trainer that
 /// stored only (beta_min, beta_max) for vp/subvp decodes with T = 1, eps = 1e-3).
 /// Numbers are stored as f64 (exact for float and double networks), so a resumed run
-/// continues bit for bit. save_checkpoint writes `path.tmp`, flushes, fsyncs and
-/// renames it over `path`: an interrupted save leaves the previous file intact.
+/// continues bit for bit. save_checkpoint writes through ito::write_file_atomically
+/// (unique temporary, fsync, rename, directory fsync): an interrupted save leaves the previous file intact.
 /// load_checkpoint throws ito::format_error naming the file and what is wrong:
 /// truncated, not a checkpoint, wrong version, corrupted (checksum), inconsistent sizes;
 /// check_checkpoint_dim() reports a dimension mismatch with the data.
@@ -41,6 +41,7 @@
 
 #include <ito/diffusion/forward_sde.hpp>
 #include <ito/diffusion/nn/mlp.hpp>
+#include <ito/sde/atomic_file.hpp>
 #include <ito/sde/error.hpp>
 #include <ito/sde/types.hpp>
 
@@ -257,27 +258,6 @@ inline std::uint32_t ckpt_crc32(const std::string& bytes) {
   return crc.checksum();
 }
 
-/// Write `bytes` to path atomically: path.tmp, flush, fsync, rename.
-inline void write_file_durably(const std::filesystem::path& path, const std::string& bytes) {
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw ito::io_error("cannot open '" + tmp.string() + "' for writing");
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) throw ito::io_error("cannot write '" + tmp.string() + "' (disk full?)");
-  }
-#if defined(__unix__) || defined(__APPLE__)
-  if (int fd = ::open(tmp.c_str(), O_RDONLY); fd >= 0) {
-    (void)::fsync(fd);
-    ::close(fd);
-  }
-#endif
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw ito::io_error("cannot rename '" + tmp.string() + "' to '" + path.string() + "': " + ec.message());
-}
-
 }  // namespace ito::detail
 
 namespace ito::diffusion {
@@ -434,9 +414,9 @@ inline checkpoint parse_checkpoint(const std::string& bytes, const std::string& 
   return c;
 }
 
-/// Write a checkpoint atomically (tmp file, flush, fsync, rename).
+/// Write a checkpoint atomically and durably (ito::write_file_atomically).
 inline void save_checkpoint(const std::filesystem::path& path, const checkpoint& c) {
-  ito::detail::write_file_durably(path, checkpoint_bytes(c));
+  ito::write_file_atomically(path, checkpoint_bytes(c));
 }
 
 /// Read and validate a checkpoint; throws ito::io_error or ito::format_error.

@@ -12,7 +12,8 @@
 /// throws ito::io_error.
 ///
 /// Writing: shortest round-trip representation of each value (std::to_chars),
-/// so read(write(X)) == X bit for bit; atomic (path.tmp, flush, rename).
+/// so read(write(X)) == X bit for bit; atomic and durable (ito::write_file_atomically:
+/// unique temporary, fsync, rename, fsync of the directory).
 
 #include <charconv>
 #include <cmath>
@@ -24,7 +25,7 @@
 #include <utility>
 #include <vector>
 
-#include <ito/diffusion/atomic_file.hpp>
+#include <ito/sde/atomic_file.hpp>
 #include <ito/sde/error.hpp>
 #include <ito/sde/types.hpp>
 
@@ -163,13 +164,13 @@ inline std::vector<std::string> default_header(index_t d) {
 /// The header defaults to x1,...,xd; pass `with_header = false` for none.
 template <class Derived>
 void write_csv(const std::string& path, const Eigen::MatrixBase<Derived>& X, bool with_header = true) {
-  detail::write_file_atomically(path, csv_text(X, with_header ? default_header(X.rows()) : std::vector<std::string>{}));
+  ito::write_file_atomically(path, csv_text(X, with_header ? default_header(X.rows()) : std::vector<std::string>{}));
 }
 
 /// Write with explicit column names (one per row of X).
 template <class Derived>
 void write_csv(const std::string& path, const Eigen::MatrixBase<Derived>& X, const std::vector<std::string>& header) {
-  detail::write_file_atomically(path, csv_text(X, header));
+  ito::write_file_atomically(path, csv_text(X, header));
 }
 
 }  // namespace ito::diffusion

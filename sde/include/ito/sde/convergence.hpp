@@ -15,17 +15,15 @@
 /// O(sqrt(h/N)) instead of O(1/sqrt(N)).
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <exception>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "brownian.hpp"
 #include "error.hpp"
 #include "integrate.hpp"
 #include "observers.hpp"
+#include "parallel.hpp"
 #include "steppers/stepper.hpp"
 #include "types.hpp"
 
@@ -36,7 +34,7 @@ struct convergence_options {
   index_t levels = 5;            ///< number of step sizes h = T / (coarsest_steps 2^l)
   index_t coarsest_steps = 4;    ///< steps of the coarsest level
   std::uint64_t seed = 1;
-  unsigned threads = 0;        ///< 0 = all hardware threads
+  unsigned threads = 0;        ///< 0 = all hardware threads (ito::parallel_for; same bits for any count)
   index_t block_size = 256;
 
   void validate() const {
@@ -122,74 +120,59 @@ convergence_result convergence_study(const P& p, const Method& method, Exact exa
     std::vector<running_moments> abs, diff;
   };
   std::vector<block_stats> stats(static_cast<std::size_t>(nblocks));
-  unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = unsigned(std::max<index_t>(1, std::min<index_t>(threads, nblocks)));
-  std::vector<std::exception_ptr> errors(threads);
-  std::atomic<index_t> next{0};
-
-  auto worker = [&](unsigned tid) {
-    try {
-      std::vector<ensemble<S>> x(static_cast<std::size_t>(L));
-      std::vector<increment_accumulator<S>> acc(static_cast<std::size_t>(L));
-      stepper_workspace<S> w;
-      ensemble<S> dWf, dZf, W, x0, exact_T, err;
-      stepper_workspace<S> wr;
-      for (index_t b = next++; b < nblocks; b = next++) {
-        const index_t first = b * o.block_size;
-        const index_t cols = std::min(o.block_size, o.paths - first);
-        x0 = p.x0.cols() == 1 ? ensemble<S>(p.x0.col(0).replicate(1, cols))
-                              : ensemble<S>(p.x0.middleCols(first, cols));
-        for (index_t l = 0; l < L; ++l) {
-          x[std::size_t(l)] = x0;
-          acc[std::size_t(l)].reset(m, cols, uses_dz);
-        }
-        exact_T = x0;  // the reference path, when there is one
-        W.setZero(m, cols);
-        brownian_block<S, Engine> bm(o.seed, std::uint64_t(b), m, cols);
-        for (index_t k = 0; k < fine; ++k) {
-          if constexpr (uses_dz) bm.increment(hf, dWf, dZf);
-          else bm.increment(hf, dWf);
-          if constexpr (with_reference) exact.method.step(p, exact_T, p.t0 + S(k) * hf, hf, dWf, dZf, wr);
-          W += dWf;
-          for (index_t l = 0; l < L; ++l) {
-            auto& a = acc[std::size_t(l)];
-            a.add(dWf, dZf, hf);
-            const index_t ratio = index_t(1) << (L - 1 - l + R);
-            if ((k + 1) % ratio != 0) continue;
-            const index_t j = (k + 1) / ratio - 1;  // coarse step index
-            const index_t steps_l = o.coarsest_steps << l;
-            const S h = T / S(steps_l);
-            method.step(p, x[std::size_t(l)], p.t0 + S(j) * h, h, a.dW, a.dZ, w);
-            a.reset(m, cols, uses_dz);
-          }
-        }
-        if constexpr (!with_reference) {
-          exact_T.resize(d, cols);
-          exact(x0, p.t1, W, exact_T);
-        }
-        auto& st = stats[std::size_t(b)];
-        st.abs.resize(std::size_t(L));
-        st.diff.resize(std::size_t(L));
-        for (index_t l = 0; l < L; ++l) {
-          err = x[std::size_t(l)] - exact_T;
-          st.diff[std::size_t(l)] = running_moments::of(err);
-          st.abs[std::size_t(l)] = running_moments::of(err.colwise().norm());
-        }
-      }
-    } catch (...) {
-      errors[tid] = std::current_exception();
-      next = nblocks;
-    }
+  // per worker scratch (parallel_for: one workspace per worker, results per block)
+  struct scratch {
+    std::vector<ensemble<S>> x;
+    std::vector<increment_accumulator<S>> acc;
+    stepper_workspace<S> w, wr;
+    ensemble<S> dWf, dZf, W, x0, exact_T, err;
   };
-  if (threads <= 1) {
-    worker(0);
-  } else {
-    std::vector<std::thread> pool;
-    for (unsigned i = 0; i < threads; ++i) pool.emplace_back(worker, i);
-    for (auto& t : pool) t.join();
-  }
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  std::vector<scratch> scratches(resolve_threads(o.threads, nblocks));
+  parallel_for(nblocks, o.threads, [&](std::int64_t b, unsigned worker) {
+    auto& [x, acc, w, wr, dWf, dZf, W, x0, exact_T, err] = scratches[worker];
+    x.resize(static_cast<std::size_t>(L));
+    acc.resize(static_cast<std::size_t>(L));
+    const index_t first = b * o.block_size;
+    const index_t cols = std::min(o.block_size, o.paths - first);
+    x0 = p.x0.cols() == 1 ? ensemble<S>(p.x0.col(0).replicate(1, cols))
+                          : ensemble<S>(p.x0.middleCols(first, cols));
+    for (index_t l = 0; l < L; ++l) {
+      x[std::size_t(l)] = x0;
+      acc[std::size_t(l)].reset(m, cols, uses_dz);
+    }
+    exact_T = x0;  // the reference path, when there is one
+    W.setZero(m, cols);
+    brownian_block<S, Engine> bm(o.seed, std::uint64_t(b), m, cols);
+    for (index_t k = 0; k < fine; ++k) {
+      if constexpr (uses_dz) bm.increment(hf, dWf, dZf);
+      else bm.increment(hf, dWf);
+      if constexpr (with_reference) exact.method.step(p, exact_T, p.t0 + S(k) * hf, hf, dWf, dZf, wr);
+      W += dWf;
+      for (index_t l = 0; l < L; ++l) {
+        auto& a = acc[std::size_t(l)];
+        a.add(dWf, dZf, hf);
+        const index_t ratio = index_t(1) << (L - 1 - l + R);
+        if ((k + 1) % ratio != 0) continue;
+        const index_t j = (k + 1) / ratio - 1;  // coarse step index
+        const index_t steps_l = o.coarsest_steps << l;
+        const S h = T / S(steps_l);
+        method.step(p, x[std::size_t(l)], p.t0 + S(j) * h, h, a.dW, a.dZ, w);
+        a.reset(m, cols, uses_dz);
+      }
+    }
+    if constexpr (!with_reference) {
+      exact_T.resize(d, cols);
+      exact(x0, p.t1, W, exact_T);
+    }
+    auto& st = stats[std::size_t(b)];
+    st.abs.resize(std::size_t(L));
+    st.diff.resize(std::size_t(L));
+    for (index_t l = 0; l < L; ++l) {
+      err = x[std::size_t(l)] - exact_T;
+      st.diff[std::size_t(l)] = running_moments::of(err);
+      st.abs[std::size_t(l)] = running_moments::of(err.colwise().norm());
+    }
+  });
 
   convergence_result r;
   r.method = Method::name;

@@ -110,12 +110,13 @@ index_t method_noise_dim(const P& p) {
 }
 
 /// Integrate one block x (d x B) over the grid with `method`, drawing the
-/// increments from `bm`. `obs(k, t_k, x)` is called for k = 0..n and returns
+/// increments from `bm` (a brownian_block, or a weak_noise_block for methods
+/// with uses_weak_noise). `obs(k, t_k, x)` is called for k = 0..n and returns
 /// false to stop early (e.g. on blow-up). No allocation per step once the
 /// workspace has its shape.
-template <class P, class Method, class S, class Engine, class Observer>
+template <class P, class Method, class S, class Noise, class Observer>
 void integrate_block(const P& p, const Method& method, ensemble<S>& x, const time_grid<S>& grid,
-                     brownian_block<S, Engine>& bm, stepper_workspace<S>& w, ensemble<S>& dW,
+                     Noise& bm, stepper_workspace<S>& w, ensemble<S>& dW,
                      ensemble<S>& dZ, Observer&& obs) {
   if (!obs(index_t(0), grid.t(0), x)) return;
   for (index_t k = 0; k < grid.steps(); ++k) {

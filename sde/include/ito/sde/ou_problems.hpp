@@ -49,28 +49,31 @@ template <class S, class Model>
 using ou_problem = problem<S, noise_kind::additive, ou_drift<Model>, ou_diffusion<Model>>;
 
 /// dX = kappa (theta - X) dt + sigma dW on [t0, t1]; x0 is d x 1 or d x N (d independent components).
-template <class S = double>
-ou_problem<S, scalar_ou> make_ou_problem(const scalar_ou& m, const std::type_identity_t<ensemble<S>>& x0, S t0, S t1) {
+/// Times of any arithmetic type (converted to S, default double).
+template <class S = double, time_value T0, time_value T1>
+ou_problem<S, scalar_ou> make_ou_problem(const scalar_ou& m, const std::type_identity_t<ensemble<S>>& x0, T0 t0,
+                                         T1 t1) {
   m.validate();
-  return make_additive_problem<S>(ou_drift<scalar_ou>{m}, ou_diffusion<scalar_ou>{m, x0.rows()}, x0, t0, t1,
+  return make_additive_problem<S>(ou_drift<scalar_ou>{m}, ou_diffusion<scalar_ou>{m, x0.rows()}, x0, S(t0), S(t1),
                                   x0.rows());
 }
 
 /// Seed 000's dX = g^2/(2 sigma^2)(mu - X) dt + g dB, d independent components.
-template <class S = double, class Schedule>
+template <class S = double, class Schedule, time_value T0, time_value T1>
 ou_problem<S, time_varying_ou<Schedule>> make_ou_problem(const time_varying_ou<Schedule>& m,
-                                                         const std::type_identity_t<ensemble<S>>& x0, S t0, S t1) {
+                                                         const std::type_identity_t<ensemble<S>>& x0, T0 t0, T1 t1) {
   using M = time_varying_ou<Schedule>;
-  return make_additive_problem<S>(ou_drift<M>{m}, ou_diffusion<M>{m, x0.rows()}, x0, t0, t1, x0.rows());
+  return make_additive_problem<S>(ou_drift<M>{m}, ou_diffusion<M>{m, x0.rows()}, x0, S(t0), S(t1), x0.rows());
 }
 
 /// dX = Theta (mu - X) dt + B dW; x0 is d x 1 or d x N.
-template <class S = double>
-ou_problem<S, multivariate_ou> make_ou_problem(const multivariate_ou& m, const std::type_identity_t<ensemble<S>>& x0, S t0, S t1) {
+template <class S = double, time_value T0, time_value T1>
+ou_problem<S, multivariate_ou> make_ou_problem(const multivariate_ou& m, const std::type_identity_t<ensemble<S>>& x0,
+                                               T0 t0, T1 t1) {
   m.validate();
   detail::require(x0.rows() == m.dim(), "x0 rows", x0.rows(), "d = " + std::to_string(m.dim()));
   return make_additive_problem<S>(ou_drift<multivariate_ou>{m}, ou_diffusion<multivariate_ou>{m, m.dim()}, x0,
-                                  t0, t1, m.noise_dim());
+                                  S(t0), S(t1), m.noise_dim());
 }
 
 /// Mean and covariance of a Gaussian.

@@ -38,7 +38,7 @@ auto gbm_problem(S alpha = S(1.01), S beta = S(0.87), S x0 = S(0.5), S t1 = S(1)
       [alpha](const ensemble<S>& x, S, ensemble<S>& f) { f = alpha * x; },
       [beta](const ensemble<S>& x, S, ensemble<S>& g) { g = beta * x; },
       ensemble<S>::Constant(1, 1, x0), S(0), t1,
-      [beta](const ensemble<S>& x, S, ensemble<S>& dg) { dg.setConstant(x.rows(), x.cols(), beta); });
+      [beta](const ensemble<S>& x, S, ensemble<S>& gg) { gg = (beta * beta) * x; });  // g g' = beta^2 x
   auto exact = [alpha, beta](const ensemble<S>& x, S t, const ensemble<S>& w, ensemble<S>& out) {
     out = (x.array() * ((alpha - beta * beta / S(2)) * t + beta * w.array()).exp()).matrix();
   };
@@ -53,7 +53,7 @@ auto gbm_stratonovich_problem(S alpha = S(1.01), S beta = S(0.87), S x0 = S(0.5)
       [alpha](const ensemble<S>& x, S, ensemble<S>& f) { f = alpha * x; },
       [beta](const ensemble<S>& x, S, ensemble<S>& g) { g = beta * x; },
       ensemble<S>::Constant(1, 1, x0), S(0), t1,
-      [beta](const ensemble<S>& x, S, ensemble<S>& dg) { dg.setConstant(x.rows(), x.cols(), beta); },
+      [beta](const ensemble<S>& x, S, ensemble<S>& gg) { gg = (beta * beta) * x; },  // g g' = beta^2 x
       calculus::stratonovich);
   auto exact = [alpha, beta](const ensemble<S>& x, S t, const ensemble<S>& w, ensemble<S>& out) {
     out = (x.array() * (alpha * t + beta * w.array()).exp()).matrix();
@@ -70,9 +70,8 @@ auto sinh_problem(S a = S(1), S x0 = S(0.5), S t1 = S(1)) {
       [a](const ensemble<S>& x, S, ensemble<S>& f) { f = (a * a / S(2)) * x; },
       [a](const ensemble<S>& x, S, ensemble<S>& g) { g = (a * (S(1) + x.array().square()).sqrt()).matrix(); },
       ensemble<S>::Constant(1, 1, x0), S(0), t1,
-      [a](const ensemble<S>& x, S, ensemble<S>& dg) {
-        dg = (a * x.array() / (S(1) + x.array().square()).sqrt()).matrix();
-      });
+      // g g' = a sqrt(1 + x^2) * a x / sqrt(1 + x^2) = a^2 x
+      [a](const ensemble<S>& x, S, ensemble<S>& gg) { gg = (a * a) * x; });
   auto exact = [a](const ensemble<S>& x, S, const ensemble<S>& w, ensemble<S>& out) {
     out = (a * w.array() + x.array().asinh()).sinh().matrix();
   };
@@ -117,7 +116,10 @@ auto diagonal_gbm_problem(S t1 = S(1)) {
       [alpha](const ensemble<S>& x, S, ensemble<S>& f) { f = (x.array().colwise() * alpha.array()).matrix(); },
       [beta](const ensemble<S>& x, S, ensemble<S>& g) { g = (x.array().colwise() * beta.array()).matrix(); },
       ensemble<S>(x0), S(0), t1,
-      [beta](const ensemble<S>& x, S, ensemble<S>& dg) { dg = beta.replicate(1, x.cols()); });
+      // g_i dg_i/dx_i = beta_i^2 x_i
+      [beta2 = vector_t<S>(beta.array().square())](const ensemble<S>& x, S, ensemble<S>& gg) {
+        gg = (x.array().colwise() * beta2.array()).matrix();
+      });
   auto exact = [alpha, beta](const ensemble<S>& x, S t, const ensemble<S>& w, ensemble<S>& out) {
     const vector_t<S> drift = (alpha.array() - beta.array().square() / S(2)) * t;
     out = (x.array() * ((w.array().colwise() * beta.array()).colwise() + drift.array()).exp()).matrix();

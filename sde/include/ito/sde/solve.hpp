@@ -26,6 +26,7 @@
 #include "integrate.hpp"
 #include "observers.hpp"
 #include "problem.hpp"
+#include "random/weak_noise.hpp"
 #include "steppers/stepper.hpp"
 #include "types.hpp"
 
@@ -179,7 +180,7 @@ solution<typename P::scalar_type> solve(const P& p, const Method& method,
         const index_t cols = std::min(opt.block_size, n - first);
         x = p.x0.cols() == 1 ? ensemble<S>(p.x0.col(0).replicate(1, cols))
                              : ensemble<S>(p.x0.middleCols(first, cols));
-        brownian_block<S, Engine> bm(opt.seed, std::uint64_t(b), m, cols);
+
         auto& mom = block_moments[std::size_t(lb)];
         auto observe = [&](index_t k, S t, const ensemble<S>& xs) -> bool {
           if (k > 0 && opt.on_nan != nan_policy::ignore && !std::isfinite(double(xs.sum())) &&
@@ -205,7 +206,13 @@ solution<typename P::scalar_type> solve(const P& p, const Method& method,
           }
           return true;
         };
-        integrate_block(p, method, x, grid, bm, w, dW, dZ, observe);
+        if constexpr (uses_weak_noise_v<Method>) {  // discrete weak noise, keyed by global path
+          weak_noise_block<S> wn(opt.seed, std::uint64_t(first), m, cols);
+          integrate_block(p, method, x, grid, wn, w, dW, dZ, observe);
+        } else {
+          brownian_block<S, Engine> bm(opt.seed, std::uint64_t(b), m, cols);
+          integrate_block(p, method, x, grid, bm, w, dW, dZ, observe);
+        }
         if (opt.keep_terminal) sol.terminal.middleCols(local, cols) = x;
       }
     } catch (...) {

@@ -5,10 +5,11 @@
 ///
 ///   Itô:          X_{n+1} = X_n + f dt + g dW + 1/2 (g.grad)g (dW^2 - dt)
 ///   Stratonovich: X_{n+1} = X_n + f dt + g dW + 1/2 (g.grad)g dW^2
-/// For diagonal noise (g.grad)g_i = g_i dg_i/dx_i (the problem's derivative
-/// returns dg_i/dx_i); for scalar noise the problem's derivative returns
-/// (g.grad)g directly. Additive noise has no correction (the method is then
-/// Euler–Maruyama). Strong order 1, weak order 1.
+/// The problem's derivative callable returns the product (g.grad)g for both
+/// noise kinds (problem.hpp): out_i = g_i dg_i/dx_i for diagonal noise (the
+/// term of dW_i^2, eq. 10.3.6), out_i = sum_k g_k dg_i/dx_k for scalar noise.
+/// Additive noise has no correction (the method is then Euler–Maruyama).
+/// Strong order 1, weak order 1.
 
 #include "stepper.hpp"
 
@@ -40,8 +41,9 @@ struct milstein {
       detail::fit(w.c, x.rows(), x.cols());
       p.diffusion_derivative(x, t, w.c);
       const S shift = p.interpretation == calculus::ito ? dt : S(0);
+      detail::check_shape("diffusion derivative", w.c, x.rows(), x.cols());
       if constexpr (P::noise == noise_kind::diagonal) {
-        x.array() += S(0.5) * w.b.array() * w.c.array() * (dW.array().square() - shift);
+        x.array() += S(0.5) * w.c.array() * (dW.array().square() - shift);
       } else {
         x.array() += S(0.5) * w.c.array().rowwise() * (dW.row(0).array().square() - shift);
       }

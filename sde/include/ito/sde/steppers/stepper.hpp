@@ -4,6 +4,7 @@
 /// the noise term g dW for each noise kind.
 ///
 /// A method is a small struct (see euler_maruyama.hpp) with
+/// \code
 ///   static constexpr double strong_order, weak_order;
 ///   static constexpr bool uses_dz;          // needs I_(1,0)
 ///   static constexpr const char* name;
@@ -12,7 +13,8 @@
 ///                                const ensemble<S>& dW, const ensemble<S>& dZ,
 ///                                stepper_workspace<S>& w) const;
 ///   template <class P> static constexpr bool accepts;  // noise kinds it takes (compile time)
-/// and optionally `template <class P> static index noise_dim(const P&)` when it
+/// \endcode
+/// and optionally `template <class P> static index_t noise_dim(const P&)` when it
 /// needs a different number of normals per path and step than p.noise_dim.
 
 #include <string>
@@ -85,8 +87,7 @@ void add_noise(const P& p, ensemble<S>& x, const ensemble<S>& gx, const matrix_t
   } else {
     const index_t d = p.dim, m = p.noise_dim;
     for (index_t j = 0; j < x.cols(); ++j) {
-      Eigen::Map<const matrix_t<S>> Gj(gx.col(j).data(), d, m);
-      x.col(j).noalias() += scale * Gj * dW.col(j);
+      x.col(j).noalias() += scale * general_noise_block(gx, j, d, m) * dW.col(j);
     }
   }
 }

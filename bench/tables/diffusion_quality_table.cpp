@@ -1,6 +1,7 @@
 // Quality vs score evaluations of every sampler with the exact Gaussian-mixture score.
-// Build: g++ -std=c++20 -O2 -DNDEBUG -I sde/include -I diffusion/include -I /usr/include/eigen3 \
-//          notes/diffusion_quality_table.cpp -o /tmp/quality -pthread && /tmp/quality
+// Not part of the CMake build (a one-off table for docs/diffusion.md). Build and run:
+//   g++ -std=c++20 -O2 -DNDEBUG -I sde/include -I diffusion/include -I /usr/include/eigen3 \
+//       bench/tables/diffusion_quality_table.cpp -o /tmp/quality -pthread && /tmp/quality
 // Prints, for each sampler and step count, the NFE per sample and the sliced W1 to fresh data,
 // against the data-vs-data floor (two independent data sets of the same size).
 #include <cstdio>
@@ -9,7 +10,7 @@
 #include <ito/diffusion/samplers.hpp>
 
 using namespace ito::diffusion;
-using idx = ito::diffusion::index;
+using idx = ito::diffusion::index_t;
 
 int main(int argc, char** argv) {
   const idx n = argc > 1 ? std::atol(argv[1]) : 8000;

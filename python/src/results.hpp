@@ -1,0 +1,84 @@
+#pragma once
+// Python classes for the library's result objects; arrays are views into the
+// result (the Python result object is their numpy base: no copy).
+#include <ito/sde/solve.hpp>
+
+#include "common.hpp"
+
+namespace ito::python {
+
+/// Moments at each saved time as a (len(times), d) array: mean or unbiased variance.
+inline py::array_t<double> moments_array(const std::vector<ito::sde::running_moments>& ms, bool variance) {
+  const py::ssize_t k = static_cast<py::ssize_t>(ms.size()), d = k ? ms.front().dim() : 0;
+  py::array_t<double> a({k, d});
+  auto r = a.mutable_unchecked<2>();
+  for (py::ssize_t i = 0; i < k; ++i) {
+    const Eigen::VectorXd v = variance ? ms[std::size_t(i)].variance() : ms[std::size_t(i)].mean;
+    for (py::ssize_t j = 0; j < d; ++j) r(i, j) = v(j);
+  }
+  return a;
+}
+
+inline py::dict summary_dict(const ito::sde::solve_summary& s) {
+  py::dict d;
+  d["paths"] = s.paths;
+  d["steps"] = s.steps;
+  d["dim"] = s.dim;
+  d["noise_dim"] = s.noise_dim;
+  d["blocks"] = s.blocks;
+  d["block_size"] = s.block_size;
+  d["threads"] = s.threads;
+  d["seed"] = s.seed;
+  d["seconds"] = s.seconds;
+  d["method"] = s.method;
+  if (s.blow_up) d["blow_up"] = s.blow_up->describe();
+  return d;
+}
+
+/// Binds ito::sde::solution<S> as the Python class `name`.
+template <class S>
+void bind_solution(py::module_& m, const char* name) {
+  using sol = ito::sde::solution<S>;
+  py::class_<sol>(m, name,
+                  "Result of ito.simulate / ito.solve. Arrays are views into this object's memory (no copy):\n"
+                  "  terminal  (n, d) states at t1 (empty if keep_terminal=False)\n"
+                  "  times     (k+1,) the save times, then t1\n"
+                  "  snapshots list of k (n, d) states at the save times (if keep_paths)\n"
+                  "  mean, var (k+1, d) ensemble mean and unbiased variance at each time in `times`\n"
+                  "  summary   dict: paths, steps, dim, noise_dim, blocks, threads, seed, seconds, method")
+      .def_property_readonly(
+          "terminal", [](py::object self) { return view(self.cast<const sol&>().terminal, self); },
+          "(n, d) array of the states at t1 (a view: shares this result's memory).")
+      .def_property_readonly(
+          "times", [](const sol& s) { return vector_array(s.times); }, "(k+1,) save times, then t1.")
+      .def_property_readonly(
+          "snapshots",
+          [](py::object self) {
+            py::list l;
+            for (const auto& x : self.cast<const sol&>().snapshots) l.append(view(x, self));
+            return l;
+          },
+          "list of (n, d) arrays, the states at each save time (views).")
+      .def_property_readonly(
+          "mean", [](const sol& s) { return moments_array(s.moments, false); },
+          "(k+1, d) ensemble mean at each time in `times` (accumulated in double).")
+      .def_property_readonly(
+          "var", [](const sol& s) { return moments_array(s.moments, true); },
+          "(k+1, d) unbiased ensemble variance at each time in `times`.")
+      .def_property_readonly(
+          "mean_stderr",
+          [](const sol& s) {
+            std::vector<ito::sde::running_moments> v = s.moments;
+            for (auto& mo : v) mo.mean = mo.mean_stderr();
+            return moments_array(v, false);
+          },
+          "(k+1, d) standard error of `mean`: sqrt(var / n).")
+      .def_property_readonly(
+          "summary", [](const sol& s) { return summary_dict(s.summary); }, "dict describing the run.")
+      .def("__repr__", [name](const sol& s) {
+        return std::string("<ito.") + name + " " + s.summary.method + ": " + std::to_string(s.summary.paths) +
+               " paths x " + std::to_string(s.summary.steps) + " steps, d = " + std::to_string(s.summary.dim) + ">";
+      });
+}
+
+}  // namespace ito::python
