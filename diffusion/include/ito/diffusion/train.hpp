@@ -198,6 +198,16 @@ class trainer {
   trainer(SDE sde, const Eigen::MatrixBase<Derived>& data, train_options opt)
       : trainer(std::move(sde), data, opt, fitted(opt, data), fresh_tag{}) {}
 
+  /// Fresh run with a label for an SDE type that spec_of() does not know (for the
+  /// nameable types the checkpoint records spec_of(sde) and the label is ignored).
+  template <class Derived>
+  trainer(SDE sde, const Eigen::MatrixBase<Derived>& data, train_options opt, std::string sde_name,
+          std::vector<double> sde_params)
+      : trainer(std::move(sde), data, opt, fitted(opt, data), fresh_tag{}) {
+    label_name_ = std::move(sde_name);
+    label_params_ = std::move(sde_params);
+  }
+
   /// Resume from a checkpoint written by to_checkpoint() (same data, same SDE).
   template <class Derived>
   trainer(SDE sde, const Eigen::MatrixBase<Derived>& data, const checkpoint& c, unsigned threads)
@@ -294,6 +304,9 @@ class trainer {
       const forward_sde_spec spec = spec_of(sde_);
       c.sde_name = spec.kind;
       c.sde_params = spec.to_numbers();
+    } else {
+      c.sde_name = label_name_;
+      c.sde_params = label_params_;
     }
     c.normalization = norm_;
     c.prediction = to_string(opt_.output);
@@ -478,6 +491,8 @@ class trainer {
   train_options opt_;
   data_normalization norm_;
   nn::mlp<S> net_, eval_;
+  std::string label_name_;
+  std::vector<double> label_params_;
   nn::adam<S> opt_state_;
   nn::ema<S> ema_;
   engine rng_;
