@@ -61,6 +61,7 @@ const bool registered_train = ito::cli::add_command([](CLI::App& app) {
     d::train_options t;
     t.arch.width = o->width;
     t.arch.depth = o->depth;
+    t.arch.x_frequencies = 0;  // the reference network: raw x and 32 time features
     t.batch = o->batch;
     t.threads = std::max(1u, o->threads);
     t.val_fraction = 0;
@@ -106,6 +107,7 @@ const bool registered_sample = ito::cli::add_command([](CLI::App& app) {
     d::nn::mlp_config c;
     c.width = o->width;
     c.depth = o->depth;
+    c.x_frequencies = 0;  // the reference network
     d::network_score<d::vp_sde> score(d::vp_sde{}, d::nn::mlp<float>(c, 1), d::prediction::eps);
     d::sampler_options so;
     so.steps = o->steps;

@@ -5,6 +5,7 @@
 
 #include <ito/diffusion/csv.hpp>
 #include <ito/diffusion/likelihood.hpp>
+#include <ito/diffusion/model.hpp>
 
 #include "common.hpp"
 #include "registry.hpp"
@@ -40,13 +41,17 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
     else if (o->method == "hutchinson") opt.method = divergence_method::hutchinson;
     else throw ito::invalid_argument("--divergence = " + o->method + ": expected auto, exact or hutchinson");
     const auto X = read_csv(o->data);
-    const auto res = ito::cli::with_sde(ito::cli::score_sde(o->score, o->sde), [&](const auto& f) {
-      return ito::cli::with_score(o->score, f, [&](const auto& score, Eigen::Index d) {
-        ito::detail::require(X.rows() == d, "--data dimension", X.rows(),
-                             "the score's dimension " + std::to_string(d) + " (" + o->data + ")");
-        return log_likelihood(f, score, X, opt);
-      });
-    });
+    // --model: the library's model likelihood (its forward SDE; NLL in the data's own
+    // units, undoing the checkpoint's normalisation with its log-Jacobian)
+    const auto res = !o->score.model.empty()
+                         ? model_log_likelihood(load_checkpoint(o->score.model), X, opt)
+                         : ito::cli::with_sde(o->sde, [&](const auto& f) {
+                             return ito::cli::with_score(o->score, f, [&](const auto& score, Eigen::Index d) {
+                               ito::detail::require(X.rows() == d, "--data dimension", X.rows(),
+                                                    "the score's dimension " + std::to_string(d) + " (" + o->data + ")");
+                               return log_likelihood(f, score, X, opt);
+                             });
+                           });
     nlohmann::json j = ito::cli::sde_json(ito::cli::score_sde(o->score, o->sde));
     j["nll"] = res.mean_nll;
     j["n"] = X.cols();

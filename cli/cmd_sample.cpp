@@ -53,11 +53,12 @@ int run(const options& o) {
   if (o.ode != "rk4" && o.ode != "dopri5") throw ito::invalid_argument("--ode = " + o.ode + ": expected rk4 or dopri5");
   opt.ode.adaptive = o.ode == "dopri5";
   const sampler_kind kind = parse_sampler(o.sampler);
-  const auto res = ito::cli::with_sde(ito::cli::score_sde(o.score, o.sde), [&](const auto& f) {
+  auto res = ito::cli::with_sde(ito::cli::score_sde(o.score, o.sde), [&](const auto& f) {
     return ito::cli::with_score(o.score, f, [&](const auto& score, Eigen::Index d) {
       return sample<std::decay_t<decltype(f)>, std::decay_t<decltype(score)>, double>(kind, f, score, d, o.n, opt);
     });
   });
+  ito::cli::model_samples_to_data_units(o.score, res);  // --model: the data's own units
   if (!o.out.empty()) write_csv(o.out, res.samples);
   if (!o.trajectory.empty()) {
     std::vector<std::string> header{"t", "path"};
@@ -87,7 +88,6 @@ int run(const options& o) {
 
 const bool registered = ito::cli::add_command([](CLI::App& app) {
   auto o = std::make_shared<options>();
-  o->opt.steps = 500;
   auto* sub = app.add_subcommand("sample", "Sample by reversing a forward SDE with a score (--oracle gmm.json: exact score)");
   ito::cli::add_score_options(sub, o->score);
   ito::cli::add_sde_options(sub, o->sde);

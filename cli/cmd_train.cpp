@@ -10,6 +10,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include <ito/diffusion/csv.hpp>
 #include <ito/diffusion/datasets.hpp>
@@ -21,18 +23,55 @@ namespace {
 
 namespace d = ito::diffusion;
 
+// The training settings are the library's train_options, defaults included (one set).
 struct options {
   std::string data, dataset, gmm, out;
   ito::sde::index_t n = 20000;
   ito::cli::sde_options sde;
-  std::string param = "eps", weighting = "simple";
-  ito::sde::index_t width = 128, depth = 3, batch = 512, x_frequencies = 16;
-  std::int64_t steps = 30000, save_every = 0, warmup = 100;
-  double lr = 1e-3, ema = 0.999, val = 0.1, clip = 1.0, fourier_scale = 4.0, x_fourier_scale = 1.0;
-  std::uint64_t seed = 0;
-  unsigned threads = 2;
+  d::train_options t;
+  std::string param = d::to_string(d::train_options{}.output), weighting = d::to_string(d::train_options{}.weighting);
+  std::int64_t steps = 30000, save_every = 0;
   bool resume = false, json = false, quiet = false;
+  // flags that, given together with --resume, must agree with the checkpoint
+  std::vector<std::pair<CLI::Option*, std::string>> recorded;
 };
+
+std::string num(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+// --resume takes every recorded setting from the checkpoint: an explicitly given flag
+// that disagrees with it is an error naming both values.
+void check_resume_flags(const options& o, const d::checkpoint& c) {
+  const auto arch = c.arch;
+  const auto spec = c.sde_spec(o.out);
+  for (const auto& [opt, name] : o.recorded) {
+    if (opt->count() == 0) continue;
+    std::string given, stored;
+    if (name == "--width") given = std::to_string(o.t.arch.width), stored = std::to_string(arch.width);
+    else if (name == "--depth") given = std::to_string(o.t.arch.depth), stored = std::to_string(arch.depth);
+    else if (name == "--x-features") given = std::to_string(o.t.arch.x_frequencies), stored = std::to_string(arch.x_frequencies);
+    else if (name == "--fourier-scale") given = num(o.t.arch.fourier_scale), stored = num(arch.fourier_scale);
+    else if (name == "--x-scale") given = num(o.t.arch.x_fourier_scale), stored = num(arch.x_fourier_scale);
+    else if (name == "--batch") given = std::to_string(o.t.batch), stored = std::to_string(c.batch);
+    else if (name == "--seed") given = std::to_string(o.t.seed), stored = std::to_string(c.seed);
+    else if (name == "--lr") given = num(o.t.adam.lr), stored = num(c.lr);
+    else if (name == "--warmup") given = std::to_string(o.t.adam.warmup), stored = std::to_string(c.warmup);
+    else if (name == "--clip") given = num(o.t.adam.clip_norm), stored = num(c.clip_norm);
+    else if (name == "--ema") given = num(o.t.ema), stored = num(c.ema_decay);
+    else if (name == "--val") given = num(o.t.val_fraction), stored = num(c.val_fraction);
+    else if (name == "--param") given = o.param, stored = c.prediction;
+    else if (name == "--weighting") given = o.weighting, stored = c.weighting;
+    else if (name == "--sde") given = o.sde.kind, stored = spec.kind;
+    else if (name == "--normalize") given = "on", stored = c.normalization.active() ? "on" : "off";
+    if (given != stored)
+      throw ito::invalid_argument(name + " = " + given + " conflicts with --resume: the checkpoint " + o.out +
+                                  " was trained with " + name.substr(2) + " " + stored +
+                                  " (drop the flag to continue that run, or train a new model with another --out)");
+  }
+}
 
 std::string fmt_time(double s) {
   if (!std::isfinite(s) || s < 0) return "--";
@@ -64,29 +103,16 @@ void report(const d::train_progress& p, bool tty) {
 template <class SDE>
 int run_training(const options& o, const SDE& sde, const ito::cli::sde_options& spec, const d::ensemble<double>& X,
                  const d::checkpoint* resume_from) {
-  d::train_options t;
-  t.arch.width = o.width;
-  t.arch.depth = o.depth;
-  t.arch.fourier_scale = o.fourier_scale;
-  t.arch.x_frequencies = o.x_frequencies;
-  t.arch.x_fourier_scale = o.x_fourier_scale;
-  t.arch.seed = o.seed;
+  d::train_options t = o.t;
+  t.arch.seed = t.seed;
   t.output = d::parse_prediction(o.param);
   t.weighting = d::parse_loss_weighting(o.weighting);
-  t.batch = o.batch;
-  t.seed = o.seed;
-  t.threads = o.threads;
-  t.val_fraction = o.val;
-  t.adam.lr = o.lr;
-  t.adam.clip_norm = o.clip;
-  t.adam.warmup = o.warmup;
-  t.ema = o.ema;
   std::unique_ptr<d::trainer<SDE>> tr;
   if (resume_from) {
     d::check_checkpoint_dim(*resume_from, X.rows(), o.out);
-    tr = std::make_unique<d::trainer<SDE>>(sde, X, *resume_from, o.threads);
+    tr = std::make_unique<d::trainer<SDE>>(sde, X, *resume_from, t.threads);
   } else {
-    tr = std::make_unique<d::trainer<SDE>>(sde, X, t, spec.name, ito::cli::sde_checkpoint_params(spec));
+    tr = std::make_unique<d::trainer<SDE>>(sde, X, t);
   }
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   const std::int64_t total = o.steps, done0 = tr->steps_done();
@@ -117,7 +143,8 @@ int run_training(const options& o, const SDE& sde, const ito::cli::sde_options& 
                      {"val_loss", last.val_loss},
                      {"seconds", seconds},
                      {"steps_per_second", seconds > 0 ? static_cast<double>(tr->steps_done() - done0) / seconds : 0.0},
-                     {"sde", spec.name},
+                     {"sde", spec.kind},
+                     {"normalized", tr->normalization().active()},
                      {"param", d::to_string(tr->options().output)},
                      {"weighting", d::to_string(tr->options().weighting)},
                      {"dim", X.rows()},
@@ -125,7 +152,7 @@ int run_training(const options& o, const SDE& sde, const ito::cli::sde_options& 
                      {"val_size", tr->val_size()},
                      {"params", tr->network().num_params()},
                      {"x_features", tr->network().config().x_frequencies},
-                     {"threads", o.threads}};
+                     {"threads", tr->network().threads()}};
     std::cout << j.dump() << '\n';
   } else if (!o.quiet) {
     std::fprintf(stderr, "ito train: wrote %s (%lld steps, val loss %.4f, %.1f s)\n", o.out.c_str(),
@@ -143,25 +170,34 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
   sub->add_option("--n", o->n, "samples drawn from --dataset")->capture_default_str();
   sub->add_option("--gmm", o->gmm, "mixture JSON for --dataset gmm");
   ito::cli::add_sde_options(sub, o->sde);
-  sub->add_option("--param", o->param, "network output: eps | score | x0 | v")->capture_default_str();
-  sub->add_option("--weighting", o->weighting, "loss weight lambda(t): simple | likelihood")->capture_default_str();
-  sub->add_option("--width", o->width, "hidden width")->capture_default_str();
-  sub->add_option("--depth", o->depth, "hidden layers")->capture_default_str();
-  sub->add_option("--fourier-scale", o->fourier_scale, "std of the random Fourier frequencies of t")->capture_default_str();
-  sub->add_option("--x-features", o->x_frequencies,
-                  "random Fourier features of x: G projections, 2G inputs (0 = raw x only)")
-      ->capture_default_str();
-  sub->add_option("--x-scale", o->x_fourier_scale, "std of the x-feature projections (data units^-1)")
-      ->capture_default_str();
+  auto rec = [&](CLI::Option* opt) {
+    o->recorded.emplace_back(opt, opt->get_name());
+    return opt;
+  };
+  rec(sub->get_option("--sde"));
+  rec(sub->add_option("--param", o->param, "network output: eps | score | x0 | v")->capture_default_str());
+  rec(sub->add_option("--weighting", o->weighting, "loss weight lambda(t): simple | likelihood")->capture_default_str());
+  rec(sub->add_option("--width", o->t.arch.width, "hidden width")->capture_default_str());
+  rec(sub->add_option("--depth", o->t.arch.depth, "hidden layers")->capture_default_str());
+  rec(sub->add_option("--fourier-scale", o->t.arch.fourier_scale, "std of the random Fourier frequencies of t")
+          ->capture_default_str());
+  rec(sub->add_option("--x-features", o->t.arch.x_frequencies,
+                      "random Fourier features of x: G projections, 2G inputs (0 = raw x only)")
+          ->capture_default_str());
+  rec(sub->add_option("--x-scale", o->t.arch.x_fourier_scale, "std of the x-feature projections (model units^-1)")
+          ->capture_default_str());
   sub->add_option("--steps", o->steps, "total optimizer steps")->capture_default_str();
-  sub->add_option("--batch", o->batch, "minibatch size")->capture_default_str();
-  sub->add_option("--lr", o->lr, "Adam learning rate")->capture_default_str();
-  sub->add_option("--warmup", o->warmup, "learning-rate warm-up steps")->capture_default_str();
-  sub->add_option("--clip", o->clip, "gradient-norm clip (0 = off)")->capture_default_str();
-  sub->add_option("--ema", o->ema, "EMA decay of the sampling weights")->capture_default_str();
-  sub->add_option("--seed", o->seed, "seed (data, split, init, minibatches)")->capture_default_str();
-  sub->add_option("--threads", o->threads, "threads")->capture_default_str();
-  sub->add_option("--val", o->val, "held-out validation fraction")->capture_default_str();
+  rec(sub->add_option("--batch", o->t.batch, "minibatch size")->capture_default_str());
+  rec(sub->add_option("--lr", o->t.adam.lr, "Adam learning rate")->capture_default_str());
+  rec(sub->add_option("--warmup", o->t.adam.warmup, "learning-rate warm-up steps")->capture_default_str());
+  rec(sub->add_option("--clip", o->t.adam.clip_norm, "gradient-norm clip (0 = off)")->capture_default_str());
+  rec(sub->add_option("--ema", o->t.ema, "EMA decay of the sampling weights")->capture_default_str());
+  rec(sub->add_option("--seed", o->t.seed, "seed (data, split, init, minibatches)")->capture_default_str());
+  sub->add_option("--threads", o->t.threads, "threads (0 = all cores; the result does not depend on it)")
+      ->capture_default_str();
+  rec(sub->add_option("--val", o->t.val_fraction, "held-out validation fraction")->capture_default_str());
+  rec(sub->add_flag("--normalize", o->t.normalize,
+                    "train on (x - mean) / std per dimension; sample and nll map back to data units"));
   sub->add_option("--save-every", o->save_every, "steps between checkpoint saves (0 = steps/5)");
   sub->add_option("--out", o->out, "checkpoint to write")->required();
   sub->add_flag("--resume", o->resume, "continue from --out if it exists (settings come from the checkpoint)");
@@ -171,16 +207,18 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
     ito::detail::require(!o->data.empty() || !o->dataset.empty(), "--data/--dataset", "none",
                          "one of --data FILE or --dataset NAME");
     ito::detail::require(o->steps >= 0, "steps", o->steps, "an integer >= 0");
-    ito::detail::require(o->threads >= 1, "threads", o->threads, "an integer >= 1");
     d::detail::check_writable_destination(o->out);
     // --resume: the run's settings (seed, forward SDE, architecture, optimizer) come
     // from the checkpoint, so a built-in data set is drawn again with the same seed.
     std::unique_ptr<d::checkpoint> resume_from;
-    if (o->resume && std::filesystem::exists(o->out)) resume_from = std::make_unique<d::checkpoint>(d::load_checkpoint(o->out));
-    const std::uint64_t seed = resume_from ? resume_from->seed : o->seed;
+    if (o->resume && std::filesystem::exists(o->out)) {
+      resume_from = std::make_unique<d::checkpoint>(d::load_checkpoint(o->out));
+      check_resume_flags(*o, *resume_from);
+    }
+    const std::uint64_t seed = resume_from ? resume_from->seed : o->t.seed;
     const d::ensemble<double> X =
         o->data.empty() ? d::make_dataset(o->dataset, o->n, seed, o->gmm) : d::read_csv(o->data);
-    const ito::cli::sde_options spec = resume_from ? ito::cli::sde_options_from(*resume_from, o->out) : o->sde;
+    const ito::cli::sde_options spec = resume_from ? resume_from->sde_spec(o->out) : o->sde;
     return ito::cli::with_sde(
         spec, [&](const auto& sde) { return run_training(*o, sde, spec, X, resume_from.get()); });
   }};

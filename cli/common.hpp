@@ -1,7 +1,8 @@
 #pragma once
 // Shared pieces of the diffusion commands (marginal, sample, nll, train, ...):
-//  - a forward SDE chosen by name with its parameters (--sde vp|vp-cosine|subvp|ve|ou),
-//    handed to a generic lambda as its concrete type (with_sde);
+//  - a forward SDE chosen by name with its parameters (--sde vp|vp-cosine|subvp|ve|ou,
+//    the library's forward_sde_spec), handed to a generic lambda as its concrete type
+//    (with_sde);
 //  - the score source behind one function (with_score): today --oracle gmm.json
 //    (the exact Gaussian-mixture score); a trained model (--model) plugs in there;
 //  - JSON output and small argument checks.
@@ -22,21 +23,15 @@
 
 namespace ito::cli {
 
-/// --sde and its parameters. T and eps default to each SDE's own defaults.
-struct sde_options {
-  std::string name = "vp";
-  double beta_min = 0.1, beta_max = 20.0;   // vp, subvp, ou (linear beta schedule)
-  double cosine_s = 0.008;                  // vp-cosine
-  double sigma_min = 0.01, sigma_max = 50;  // ve
-  double mu = 0.0, sigma = 1.0;             // ou: stationary mean and std
-  std::optional<double> T, eps;
-};
+/// --sde and its parameters: the library's forward_sde_spec (kind + parameters; T and
+/// eps default to each SDE's own defaults).
+using sde_options = ito::diffusion::forward_sde_spec;
 
-inline constexpr const char* sde_names = "vp, vp-cosine, subvp, ve, ou";
+inline constexpr const char* sde_names = ito::diffusion::forward_sde_spec::kinds;
 
 /// Register --sde and its parameters on a sub-command.
 inline void add_sde_options(CLI::App* sub, sde_options& o) {
-  sub->add_option("--sde", o.name, std::string("forward SDE: ") + sde_names)->capture_default_str();
+  sub->add_option("--sde", o.kind, std::string("forward SDE: ") + sde_names)->capture_default_str();
   sub->add_option("--beta-min", o.beta_min, "vp/subvp/ou: beta(0)")->capture_default_str();
   sub->add_option("--beta-max", o.beta_max, "vp/subvp/ou: beta(1)")->capture_default_str();
   sub->add_option("--cosine-s", o.cosine_s, "vp-cosine: offset s")->capture_default_str();
@@ -48,21 +43,13 @@ inline void add_sde_options(CLI::App* sub, sde_options& o) {
   sub->add_option("--eps", o.eps, "smallest time the samplers reach (default 1e-3)");
 }
 
-using any_forward_sde = std::variant<ito::diffusion::vp_sde, ito::diffusion::vp_cosine_sde,
-                                     ito::diffusion::subvp_sde, ito::diffusion::ve_sde,
-                                     ito::diffusion::ou_sde<ito::diffusion::linear_schedule>>;
+using any_forward_sde = ito::diffusion::any_forward_sde;
 
-/// The forward SDE named by o.name; ito::invalid_argument naming --sde if unknown.
+/// The forward SDE named by o.kind; ito::invalid_argument naming --sde if unknown.
 inline any_forward_sde make_sde(const sde_options& o) {
-  using namespace ito::diffusion;
-  const double eps = o.eps.value_or(1e-3);
-  if (o.name == "vp") return vp_sde(o.beta_min, o.beta_max, o.T.value_or(1.0), eps);
-  if (o.name == "vp-cosine") return vp_cosine_sde(o.cosine_s, o.T.value_or(0.995), eps);
-  if (o.name == "subvp") return subvp_sde(o.beta_min, o.beta_max, o.T.value_or(1.0), eps);
-  if (o.name == "ve") return ve_sde(o.sigma_min, o.sigma_max, o.T.value_or(1.0), eps);
-  if (o.name == "ou")
-    return ou_sde<linear_schedule>(o.mu, o.sigma, linear_schedule{o.beta_min, o.beta_max}, o.T.value_or(1.0), eps);
-  throw ito::invalid_argument("--sde = " + o.name + ": expected one of " + sde_names);
+  if (o.kind != "vp" && o.kind != "vp-cosine" && o.kind != "subvp" && o.kind != "ve" && o.kind != "ou")
+    throw ito::invalid_argument("--sde = " + o.kind + ": expected one of " + sde_names);
+  return o.make();
 }
 
 /// fn(sde) with the concrete forward-SDE type.
@@ -73,17 +60,17 @@ decltype(auto) with_sde(const sde_options& o, Fn&& fn) {
 
 /// The parameters of a forward SDE as JSON (name, T, eps and its own constants).
 inline nlohmann::json sde_json(const sde_options& o) {
-  nlohmann::json j{{"sde", o.name}};
-  if (o.name == "vp" || o.name == "subvp" || o.name == "ou") {
+  nlohmann::json j{{"sde", o.kind}};
+  if (o.kind == "vp" || o.kind == "subvp" || o.kind == "ou") {
     j["beta_min"] = o.beta_min;
     j["beta_max"] = o.beta_max;
   }
-  if (o.name == "vp-cosine") j["cosine_s"] = o.cosine_s;
-  if (o.name == "ve") {
+  if (o.kind == "vp-cosine") j["cosine_s"] = o.cosine_s;
+  if (o.kind == "ve") {
     j["sigma_min"] = o.sigma_min;
     j["sigma_max"] = o.sigma_max;
   }
-  if (o.name == "ou") {
+  if (o.kind == "ou") {
     j["mu"] = o.mu;
     j["sigma"] = o.sigma;
   }
@@ -94,45 +81,9 @@ inline nlohmann::json sde_json(const sde_options& o) {
   return j;
 }
 
-/// The numbers a checkpoint stores for the forward SDE of `o` (T and eps resolved):
-/// beta_min, beta_max, cosine_s, sigma_min, sigma_max, mu, sigma, T, eps.
-inline std::vector<double> sde_checkpoint_params(const sde_options& o) {
-  double T = 1, eps = 1e-3;
-  with_sde(o, [&](const auto& f) {
-    T = f.T();
-    eps = f.eps();
-  });
-  return {o.beta_min, o.beta_max, o.cosine_s, o.sigma_min, o.sigma_max, o.mu, o.sigma, T, eps};
-}
-
-/// The sde_options a checkpoint was trained with (ito::format_error naming `file` if bad).
-inline sde_options sde_options_from(const ito::diffusion::checkpoint& c, const std::string& file) {
-  const auto& p = c.sde_params;
-  if (p.size() != 9)
-    throw ito::format_error(file + ": forward SDE '" + c.sde_name + "' has " + std::to_string(p.size()) +
-                            " parameters in the checkpoint, expected 9");
-  sde_options o;
-  o.name = c.sde_name;
-  o.beta_min = p[0];
-  o.beta_max = p[1];
-  o.cosine_s = p[2];
-  o.sigma_min = p[3];
-  o.sigma_max = p[4];
-  o.mu = p[5];
-  o.sigma = p[6];
-  o.T = p[7];
-  o.eps = p[8];
-  try {
-    (void)make_sde(o);
-  } catch (const std::exception& e) {
-    throw ito::format_error(file + ": bad forward SDE in checkpoint: " + e.what());
-  }
-  return o;
-}
-
 /// The forward SDE of the model at `path`: --model replaces --sde.
 inline sde_options model_sde_options(const std::string& path) {
-  return sde_options_from(ito::diffusion::load_checkpoint(path), path);
+  return ito::diffusion::load_checkpoint(path).sde_spec(path);
 }
 
 /// Where the score comes from. Exactly one source must be given.
@@ -163,6 +114,16 @@ decltype(auto) with_score(const score_options& o, const F& sde, Fn&& fn) {
   }
   if (!o.model.empty()) return with_model_score(o.model, sde, std::forward<Fn>(fn));
   throw ito::invalid_argument("score source: missing; give --oracle gmm.json or --model model.ito");
+}
+
+/// With --model, map samples (and saved states) from the model's units to the data's
+/// (the checkpoint's data normalisation; nothing without one).
+template <class Result>
+void model_samples_to_data_units(const score_options& o, Result& res) {
+  if (o.model.empty()) return;
+  const auto norm = ito::diffusion::load_checkpoint(o.model).normalization;
+  norm.to_data(res.samples);
+  for (auto& x : res.trajectory) norm.to_data(x);
 }
 
 /// Print JSON to stdout (2-space indent).

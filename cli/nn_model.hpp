@@ -1,10 +1,11 @@
 #pragma once
 // A trained score model (checkpoint) as a score for the `ito` commands: the
 // --model branch of common.hpp's with_score. The checkpoint stores its forward
-// SDE as a name and the numbers
-//   beta_min, beta_max, cosine_s, sigma_min, sigma_max, mu, sigma, T, eps
-// (common.hpp: sde_checkpoint_params / model_sde_options).
+// SDE (ito::diffusion::forward_sde_spec, checkpoint::sde_spec()); the score works
+// in the model's units (see checkpoint::normalization; the commands map back).
 #include <string>
+#include <utility>
+#include <variant>
 
 #include <ito/diffusion/checkpoint.hpp>
 #include <ito/diffusion/train.hpp>
@@ -17,10 +18,11 @@ namespace ito::cli {
 template <class F, class Fn>
 decltype(auto) with_model_score(const std::string& path, const F& sde, Fn&& fn) {
   const ito::diffusion::checkpoint c = ito::diffusion::load_checkpoint(path);
-  const double T = c.sde_params.size() == 9 ? c.sde_params[7] : -1, eps = c.sde_params.size() == 9 ? c.sde_params[8] : -1;
-  if (sde.name() != c.sde_name || sde.T() != T || sde.eps() != eps)
+  const auto spec = c.sde_spec(path);
+  const auto [T, eps] = std::visit([](const auto& f) { return std::pair{f.T(), f.eps()}; }, spec.make());
+  if (sde.name() != spec.kind || sde.T() != T || sde.eps() != eps)
     throw ito::invalid_argument("--sde = " + std::string(sde.name()) + ": the model " + path +
-                                " was trained with --sde " + c.sde_name + " (T = " + std::to_string(T) +
+                                " was trained with --sde " + spec.kind + " (T = " + std::to_string(T) +
                                 ", eps = " + std::to_string(eps) + ")");
   const auto score = ito::diffusion::network_score_from_checkpoint(sde, c, 1);
   return fn(score, static_cast<ito::sde::index_t>(c.arch.dim));

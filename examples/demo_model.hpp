@@ -76,12 +76,13 @@ inline ito::diffusion::network_score<ito::diffusion::vp_sde> demo_model(const op
   dif::train_options o;
   o.arch.width = budget.width;
   o.arch.depth = 3;
+  o.arch.x_frequencies = 0;  // raw x and the time features (the 8 gaussians need no x features)
   o.batch = 512;
   o.seed = 5;
-  o.threads = opt.threads ? opt.threads : 2;
+  o.threads = opt.threads;  // 0 = all cores; the model does not depend on it
   o.adam.lr = 2e-3;
   const auto data = eight_gaussians_mixture().sample(budget.data, 51);
-  dif::trainer<dif::vp_sde> tr(sde, data, o, "vp", {0.1, 20.0});
+  dif::trainer<dif::vp_sde> tr(sde, data, o);  // the checkpoint records the VP SDE (ito sample --model reads it)
   dif::train_progress last;
   tr.run(budget.steps, [&](const dif::train_progress& p) { last = p; }, budget.steps);
   out << "  model: MLP 2+" << 2 * o.arch.frequencies << " -> " << budget.width << " x 3 -> 2 (eps prediction), "

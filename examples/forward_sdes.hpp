@@ -38,7 +38,7 @@ inline bool forward_sdes(const options& opt, std::ostream& out) {
   namespace dif = ito::diffusion;
   const dif::vp_sde vp;                                                          // beta 0.1 .. 20
   const dif::ve_sde ve;                                                          // sigma 0.01 .. 50
-  const dif::ou_sde<dif::constant_schedule> ou(1.0, 0.5, dif::constant_schedule{1.5}, 1.0, 1e-3, "ou");  // N(1, 0.25)
+  const dif::ou_sde<dif::constant_beta> ou(1.0, 0.5, dif::constant_beta{1.5}, 1.0, 1e-3, "ou");  // N(1, 0.25)
   const sde::index_t N = opt.quick ? 4000 : 20000;
   const sde::index_t steps = opt.quick ? 1000 : 4000;
   const std::vector<double> times{0.25, 0.5, 0.75};

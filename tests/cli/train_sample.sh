@@ -42,6 +42,27 @@ if "$ito" sample --help 2>/dev/null | grep -q -- '--model'; then
   grep -q '^ito: error: .*dimension' "$tmp/err" || fail "dimension: $(cat "$tmp/err")"
 fi
 
+# resume with a conflicting architecture flag: an error naming both values
+if "$ito" train --dataset moons --n 4000 --steps 500 --width 16 --out "$tmp/a.ito" --resume 2> "$tmp/err"; then
+  fail "conflicting --width accepted on --resume"
+fi
+grep -q '^ito: error: --width = 16 conflicts with --resume.*width 32' "$tmp/err" || fail "resume conflict: $(cat "$tmp/err")"
+
+# data far from unit scale, trained with --normalize: sample and nll work in the data's units
+awk 'BEGIN { for (i = 0; i < 3000; i++) { a = 6.283185307 * ((i * 0.618034) % 1);
+             printf "%.6f,%.6f\n", 100 + 10 * cos(a) + 0.5 * ((i * 0.7548777) % 1), -50 + 2 * sin(a) } }' > "$tmp/far.csv"
+"$ito" train --data "$tmp/far.csv" --normalize --width 32 --depth 2 --steps 200 --batch 256 --seed 2 \
+  --out "$tmp/n.ito" --quiet --json > "$tmp/ntrain.json"
+grep -q '"normalized":true' "$tmp/ntrain.json" || fail "normalize summary: $(cat "$tmp/ntrain.json")"
+"$ito" sample --model "$tmp/n.ito" --steps 50 --n 400 --seed 1 --out "$tmp/ns.csv" --json > "$tmp/ns.json"
+/usr/bin/python3 - "$tmp/ns.json" <<'PY' || fail "normalized samples not in data units: $(cat "$tmp/ns.json")"
+import json, sys
+m = json.load(open(sys.argv[1]))["mean"]
+sys.exit(0 if abs(m[0] - 100) < 10 and abs(m[1] + 50) < 2 else 1)  # within one data std of the mean
+PY
+"$ito" nll --model "$tmp/n.ito" --data "$tmp/ns.csv" --json > "$tmp/nnll.json"
+grep -q '"nll"' "$tmp/nnll.json" || fail "nll normalized: $(cat "$tmp/nnll.json")"
+
 # resume with data of another dimension
 printf '1,2,3\n4,5,6\n7,8,9\n' > "$tmp/d3.csv"
 if "$ito" train --data "$tmp/d3.csv" --steps 10 --out "$tmp/m.ito" --resume 2> "$tmp/err"; then fail "dim accepted"; fi

@@ -50,7 +50,7 @@ TEST_CASE("d/dt of the marginal variance satisfies the moment ODE of every forwa
   check(vp_cosine_sde{});
   check(subvp_sde{});
   check(ve_sde{});
-  check(ou_sde<constant_schedule>(2.0, 0.5, constant_schedule{3.0}, 2.0, 1e-3));
+  check(ou_sde<constant_beta>(2.0, 0.5, constant_beta{3.0}, 2.0, 1e-3));
   check(ou_sde<linear_schedule>(-1.0, 3.0, linear_schedule{0.5, 4.0}));
 }
 
@@ -76,7 +76,7 @@ TEST_CASE("cosine VP: alpha_bar matches Nichol & Dhariwal and T must be < 1") {
 TEST_CASE("invalid parameters are refused with the argument's name") {
   CHECK_THROWS_WITH_AS(ve_sde(0.01, 0.001), doctest::Contains("sigma_max"), ito::invalid_argument);
   CHECK_THROWS_WITH_AS(vp_sde(0.1, -1.0), doctest::Contains("beta_max"), ito::invalid_argument);
-  CHECK_THROWS_AS(ou_sde<constant_schedule>(0.0, -1.0, constant_schedule{1.0}), ito::invalid_argument);
+  CHECK_THROWS_AS(ou_sde<constant_beta>(0.0, -1.0, constant_beta{1.0}), ito::invalid_argument);
 }
 
 TEST_CASE("prior sampling and prior log-density") {
@@ -87,7 +87,7 @@ TEST_CASE("prior sampling and prior log-density") {
   CHECK(std::abs(var - 2500.0) < 5 * 2500.0 * std::sqrt(2.0 / 40000));
   ensemble<double> z = ensemble<double>::Zero(2, 1);
   CHECK(ve.prior_logp(z)(0) == doctest::Approx(-std::log(2 * M_PI * 2500.0)));
-  const ou_sde<constant_schedule> ou(1.0, 2.0, constant_schedule{1.0});
+  const ou_sde<constant_beta> ou(1.0, 2.0, constant_beta{1.0});
   ensemble<double> x(1, 1);
   x << 3.0;
   CHECK(ou.prior_logp(x)(0) == doctest::Approx(-0.5 * std::log(2 * M_PI * 4.0) - 0.5));
@@ -116,7 +116,7 @@ TEST_CASE_TEMPLATE("the forward SDE simulated by the core matches its marginal (
 }
 
 TEST_CASE("OU with nonzero mean through Euler-Maruyama") {
-  const ou_sde<constant_schedule> ou(2.0, 0.5, constant_schedule{2.0}, 2.0);
+  const ou_sde<constant_beta> ou(2.0, 0.5, constant_beta{2.0}, 2.0);
   ensemble<double> x0(1, 1);
   x0 << -1.0;
   const auto p = ou.as_problem<double>(x0);

@@ -8,7 +8,7 @@
 using namespace ito::diffusion;
 
 TEST_CASE_TEMPLATE("round trips between eps, x0, score and v", F, vp_sde, subvp_sde, ve_sde,
-                   ou_sde<constant_schedule>) {
+                   ou_sde<constant_beta>) {
   const F f{};
   boost::random::mt19937_64 eng(1);
   const ensemble<double> x0 = f.template prior_sample<double>(3, 50, eng);

@@ -54,3 +54,22 @@ TEST_CASE_TEMPLATE("reverse SDE with the exact score returns the data law throug
   }
   CHECK(std::abs(mom.covariance()(0, 1) - C(0, 1)) < 0.02);
 }
+
+TEST_CASE("problem() on a temporary reverse_sde owns it (no dangling), same path as on an lvalue") {
+  const vp_sde f;
+  ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());
+  boost::random::mt19937_64 eng(4);
+  const ensemble<double> xT = f.prior_sample<double>(2, 64, eng);
+  auto from_temporary = reverse_sde{f, oracle}.problem<double>(xT, 1e-3);  // the temporary dies here
+  reverse_sde rev{f, oracle};
+  auto from_lvalue = rev.problem<double>(xT, 1e-3);
+  ito::sde::solve_options<double> opt;
+  opt.steps = 50;
+  opt.seed = 2;
+  opt.threads = 1;
+  opt.keep_paths = false;
+  const auto a = ito::sde::solve(from_temporary, ito::sde::euler_maruyama{}, opt);
+  const auto b = ito::sde::solve(from_lvalue, ito::sde::euler_maruyama{}, opt);
+  CHECK(a.terminal == b.terminal);
+  CHECK(a.terminal.allFinite());
+}

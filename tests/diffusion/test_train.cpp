@@ -76,11 +76,45 @@ TEST_CASE("train: a small model learns the exact score of a Gaussian (eps, score
       for (ito::sde::index_t i = 0; i < X.size(); ++i) X.data()[i] = m * mu + std::sqrt(v) * z(rng);
       model(X, t, got);
       exact = -(X.array() - m * mu) / v;
-      const double rel = (got - exact).squaredNorm() / exact.squaredNorm();
+      // relative L2 error ||s_theta - s|| / ||s|| over the 2000 points
+      const double rel = (got - exact).norm() / exact.norm();
       CAPTURE(t);
-      CHECK(rel < 0.02);
+      MESSAGE(name << " t = " << t << ": relative L2 error " << rel);
+      // bounds about 1.5x the errors measured with this seed (README: training)
+      CHECK(rel < (t < 0.1 ? 0.2 : t < 0.3 ? 0.08 : 0.03));
     }
   }
+}
+
+TEST_CASE("train: a const network_score is callable and knows its dimension") {
+  const auto data = gaussian_data(2, 500, 0.0, 1.0, 3);
+  trainer<vp_sde> tr(vp_sde{}, data, small_options(prediction::eps, 2));
+  tr.run(3);
+  const auto model = tr.score_model();
+  CHECK(model.dim() == 2);
+  const auto X = gaussian_data(2, 10, 0.0, 1.0, 5);
+  ensemble<double> out;
+  Eigen::Matrix<double, 1, Eigen::Dynamic> div;
+  model(X, 0.5, out);
+  model.divergence(X, 0.5, div);
+  CHECK(out.rows() == 2);
+  CHECK(out.allFinite());
+  CHECK(div.size() == 10);
+}
+
+TEST_CASE("train: threads = 0 (all cores, the default) trains the same bits as one thread") {
+  const auto data = make_dataset("8gaussians", 1500, 4);
+  train_options o = small_options(prediction::eps, 5);
+  o.batch = 600;  // three column tasks of the network, one partial
+  CHECK(train_options{}.threads == 0u);
+  o.threads = 1;
+  trainer<vp_sde> one(vp_sde{}, data, o);
+  o.threads = 0;
+  trainer<vp_sde> all(vp_sde{}, data, o);
+  one.run(15);
+  all.run(15);
+  CHECK(one.network().params() == all.network().params());
+  CHECK(one.validation_loss() == all.validation_loss());
 }
 
 TEST_CASE("train: network_score divergence is the trace of the score's Jacobian") {

@@ -51,6 +51,7 @@ dif::checkpoint small_checkpoint() {
   dif::checkpoint c;
   c.arch.dim = 2;
   c.arch.width = 3;
+  c.arch.x_frequencies = 0;
   c.arch.depth = 1;
   c.arch.frequencies = 2;
   c.sde_name = "vp";

@@ -11,8 +11,14 @@
 ///             training settings (batch, seed, validation fraction, lr, EMA decay, clip,
 ///             warm-up), step count, RNG state (text), Fourier frequencies, [v2: the
 ///             G x d x-feature matrix, column-major], weights, EMA weights, Adam first
-///             and second moments.
-/// Version 2 added the x features; version 1 files (no x features) still load.
+///             and second moments, [v3: data normalisation mean and scale (d each, or
+///             none)].
+/// The forward SDE is its kind ("vp", "vp-cosine", "subvp", "ve", "ou") and the nine
+/// numbers of forward_sde_spec::to_numbers() (beta_min, beta_max, cosine_s, sigma_min,
+/// sigma_max, mu, sigma, T, eps); checkpoint::sde_spec() decodes it.
+/// Version 2 added the x features; version 3 the data normalisation. Version 1 and 2
+/// files still load (no normalisation; a version 2 file of the library's trainer that
+/// stored only (beta_min, beta_max) for vp/subvp decodes with T = 1, eps = 1e-3).
 /// Numbers are stored as f64 (exact for float and double networks), so a resumed run
 /// continues bit for bit. save_checkpoint writes through ito::write_file_atomically
 /// (unique temporary, fsync, rename, directory fsync): an interrupted save leaves the previous file intact.
@@ -31,9 +37,13 @@
 #include <string>
 #include <vector>
 
+#include <cmath>
+
+#include <ito/diffusion/forward_sde.hpp>
 #include <ito/diffusion/nn/mlp.hpp>
 #include <ito/sde/atomic_file.hpp>
 #include <ito/sde/error.hpp>
+#include <ito/sde/types.hpp>
 
 #if defined(__unix__) || defined(__APPLE__)
 #include <fcntl.h>
@@ -42,14 +52,84 @@
 
 namespace ito::diffusion {
 
+/// An affine normalisation of the data, per dimension i:
+///   y_i = (x_i - mean_i) / scale_i   (model units)     x_i = mean_i + scale_i y_i   (data units).
+/// A model trained on y has the density p_x(x) = p_y(y) / prod_i scale_i, so
+///   log p_x(x) = log p_y(y) - sum_i log scale_i   (change of variables).
+/// Empty mean and scale: the identity (no normalisation).
+struct data_normalization {
+  std::vector<double> mean, scale;
+
+  bool active() const { return !mean.empty(); }
+  ito::sde::index_t dim() const { return static_cast<ito::sde::index_t>(mean.size()); }
+
+  /// The per-dimension mean and standard deviation (population, 1/n) of X (d x n,
+  /// one sample per column); a dimension with zero spread gets scale 1.
+  template <class Derived>
+  static data_normalization fit(const Eigen::MatrixBase<Derived>& X) {
+    ito::detail::require(X.cols() >= 1, "data size", X.cols(), "at least 1 sample");
+    data_normalization n;
+    const auto d = static_cast<std::size_t>(X.rows());
+    n.mean.resize(d);
+    n.scale.resize(d);
+    for (std::size_t i = 0; i < d; ++i) {
+      const auto row = X.row(static_cast<ito::sde::index_t>(i)).template cast<double>();
+      const double m = row.mean();
+      const double sd = std::sqrt((row.array() - m).square().mean());
+      n.mean[i] = m;
+      n.scale[i] = sd > 0 && std::isfinite(sd) ? sd : 1.0;
+    }
+    return n;
+  }
+
+  /// ito::invalid_argument unless inactive, or of dimension `d` with finite means and
+  /// finite positive scales.
+  void check(ito::sde::index_t d) const {
+    if (!active() && scale.empty()) return;
+    ito::detail::require(dim() == d && scale.size() == mean.size(), "normalisation dimension", dim(),
+                         "the model dimension " + std::to_string(d) + " (mean and scale of equal length)");
+    for (std::size_t i = 0; i < mean.size(); ++i) {
+      ito::detail::require(std::isfinite(mean[i]), "normalisation mean[" + std::to_string(i) + "]", mean[i],
+                           "a finite number");
+      ito::detail::require(std::isfinite(scale[i]) && scale[i] > 0, "normalisation scale[" + std::to_string(i) + "]",
+                           scale[i], "a finite number > 0");
+    }
+  }
+
+  /// sum_i log scale_i (0 when inactive): subtract it from a log-density in model units.
+  double log_scale_sum() const {
+    double s = 0;
+    for (double v : scale) s += std::log(v);
+    return s;
+  }
+
+  /// Data units -> model units, in place (d x n).
+  template <class S>
+  void to_model(ito::sde::ensemble<S>& X) const {
+    if (!active()) return;
+    for (ito::sde::index_t i = 0; i < X.rows(); ++i)
+      X.row(i) = (X.row(i).array() - static_cast<S>(mean[static_cast<std::size_t>(i)])) /
+                 static_cast<S>(scale[static_cast<std::size_t>(i)]);
+  }
+
+  /// Model units -> data units, in place (d x n).
+  template <class S>
+  void to_data(ito::sde::ensemble<S>& Y) const {
+    if (!active()) return;
+    for (ito::sde::index_t i = 0; i < Y.rows(); ++i)
+      Y.row(i) = Y.row(i).array() * static_cast<S>(scale[static_cast<std::size_t>(i)]) +
+                 static_cast<S>(mean[static_cast<std::size_t>(i)]);
+  }
+};
+
 /// Everything a checkpoint holds (plain data; train.hpp converts to and from a trainer).
 struct checkpoint {
-  static constexpr std::uint32_t format_version = 2;
+  static constexpr std::uint32_t format_version = 3;
   static constexpr std::uint32_t oldest_readable_version = 1;
 
   nn::mlp_config arch;
-  std::string sde_name;              ///< "vp", "subvp", "ve", "ou"
-  std::vector<double> sde_params;    ///< the forward SDE's parameters, in its own order
+  std::string sde_name;              ///< forward_sde_spec::kind ("" = an SDE without a spec)
+  std::vector<double> sde_params;    ///< forward_sde_spec::to_numbers()
   std::string prediction = "eps";    ///< "eps", "score", "x0"
   std::string weighting = "simple";  ///< "simple", "likelihood"
   // training settings (so that --resume continues the same run)
@@ -63,6 +143,20 @@ struct checkpoint {
   std::int64_t step = 0;
   std::string rng_state;
   std::vector<double> frequencies, x_frequencies, params, ema, adam_m, adam_v;
+  data_normalization normalization;  ///< v3; inactive in older files
+
+  /// The forward SDE the model was trained with; ito::format_error naming `file` if the
+  /// checkpoint holds none (a custom SDE) or a bad one.
+  forward_sde_spec sde_spec(const std::string& file = "checkpoint") const {
+    if (sde_name.empty())
+      throw ito::format_error(file + ": the checkpoint names no forward SDE (trained with a custom SDE type): "
+                              "sample it from C++ with that SDE and network_score_from_checkpoint()");
+    try {
+      return forward_sde_spec::from_numbers(sde_name, sde_params);
+    } catch (const std::exception& e) {
+      throw ito::format_error(file + ": bad forward SDE in checkpoint: " + e.what());
+    }
+  }
 };
 
 }  // namespace ito::diffusion
@@ -201,6 +295,8 @@ inline std::string checkpoint_bytes(const checkpoint& c) {
   w.vec(c.ema);
   w.vec(c.adam_m);
   w.vec(c.adam_v);
+  w.vec(c.normalization.mean);
+  w.vec(c.normalization.scale);
   const std::string& payload = w.bytes();
   std::string out(ito::detail::ckpt_magic, 8);
   ito::detail::ckpt_writer h;
@@ -276,6 +372,10 @@ inline checkpoint parse_checkpoint(const std::string& bytes, const std::string& 
   c.ema = r.vec("ema weights");
   c.adam_m = r.vec("adam m");
   c.adam_v = r.vec("adam v");
+  if (version >= 3) {
+    c.normalization.mean = r.vec("normalisation mean");
+    c.normalization.scale = r.vec("normalisation scale");
+  }
   if (r.left() != 0) throw ito::format_error(file + ": inconsistent checkpoint: trailing bytes in the payload");
   try {
     c.arch.check();
@@ -306,6 +406,11 @@ inline checkpoint parse_checkpoint(const std::string& bytes, const std::string& 
   bad(c.ema, P, "ema weights");
   bad(c.adam_m, P, "adam m");
   bad(c.adam_v, P, "adam v");
+  try {
+    c.normalization.check(c.arch.dim);
+  } catch (const std::exception& e) {
+    throw ito::format_error(file + ": bad data normalisation in checkpoint: " + e.what());
+  }
   return c;
 }
 

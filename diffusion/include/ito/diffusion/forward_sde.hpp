@@ -18,7 +18,11 @@
 #include <cmath>
 #include <concepts>
 #include <numbers>
+#include <optional>
+#include <utility>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include <ito/sde/error.hpp>
 #include <ito/sde/problem.hpp>
@@ -149,8 +153,10 @@ struct cosine_schedule {
   void validate() const { detail::require(std::isfinite(s) && s >= 0, "s", s, "a finite number >= 0"); }
 };
 
-/// Constant beta(t) = beta (a time-homogeneous OU process, seed 004 appendix).
-struct constant_schedule {
+/// Constant beta(t) = value, so g(t) = sqrt(value) (a time-homogeneous OU process,
+/// seed 004 appendix). Not to be confused with ito::sde::constant_schedule{c}, whose
+/// c is the diffusion g itself.
+struct constant_beta {
   double value = 1.0;
   double beta(double) const { return value; }
   double integral(double t) const { return value * t; }
@@ -295,6 +301,135 @@ static_assert(forward_sde<vp_sde>);
 static_assert(forward_sde<vp_cosine_sde>);
 static_assert(forward_sde<subvp_sde>);
 static_assert(forward_sde<ve_sde>);
-static_assert(forward_sde<ou_sde<constant_schedule>>);
+static_assert(forward_sde<ou_sde<constant_beta>>);
+
+// ---------------------------------------------------------------------------
+// A forward SDE by name and parameters: what a checkpoint stores and what the
+// program's --sde options describe.
+
+/// The forward SDEs that can be named (by forward_sde_spec::kind).
+using any_forward_sde = std::variant<vp_sde, vp_cosine_sde, subvp_sde, ve_sde, ou_sde<linear_schedule>>;
+
+/// The kind and every parameter of a nameable forward SDE. Parameters a kind does
+/// not use keep their defaults; T and eps default to the SDE's own (1 and 1e-3;
+/// T = 0.995 for vp-cosine).
+struct forward_sde_spec {
+  std::string kind = "vp";                  ///< vp, vp-cosine, subvp, ve, ou
+  double beta_min = 0.1, beta_max = 20.0;   ///< vp, subvp, ou: linear beta schedule
+  double cosine_s = 0.008;                  ///< vp-cosine: offset s
+  double sigma_min = 0.01, sigma_max = 50;  ///< ve
+  double mu = 0.0, sigma = 1.0;             ///< ou: stationary mean and std
+  std::optional<double> T, eps;             ///< final time, smallest sampler time
+
+  static constexpr const char* kinds = "vp, vp-cosine, subvp, ve, ou";
+
+  /// The forward SDE; ito::invalid_argument naming `kind` if unknown, or the bad parameter.
+  any_forward_sde make() const {
+    const double e = eps.value_or(1e-3);
+    if (kind == "vp") return vp_sde(beta_min, beta_max, T.value_or(1.0), e);
+    if (kind == "vp-cosine") return vp_cosine_sde(cosine_s, T.value_or(0.995), e);
+    if (kind == "subvp") return subvp_sde(beta_min, beta_max, T.value_or(1.0), e);
+    if (kind == "ve") return ve_sde(sigma_min, sigma_max, T.value_or(1.0), e);
+    if (kind == "ou") return ou_sde<linear_schedule>(mu, sigma, linear_schedule{beta_min, beta_max}, T.value_or(1.0), e);
+    throw ito::invalid_argument("forward SDE kind = '" + kind + "': expected one of " + kinds);
+  }
+
+  /// The nine numbers stored in a checkpoint, T and eps resolved:
+  /// beta_min, beta_max, cosine_s, sigma_min, sigma_max, mu, sigma, T, eps.
+  std::vector<double> to_numbers() const {
+    const auto [t, e] = std::visit([](const auto& f) { return std::pair{f.T(), f.eps()}; }, make());
+    return {beta_min, beta_max, cosine_s, sigma_min, sigma_max, mu, sigma, t, e};
+  }
+
+  /// Inverse of to_numbers(). Also reads the two numbers (beta_min, beta_max) that
+  /// library-trained checkpoints of vp/subvp carried before format version 3 (T = 1,
+  /// eps = 1e-3 then). ito::invalid_argument if the count or a value is wrong.
+  static forward_sde_spec from_numbers(const std::string& kind, const std::vector<double>& p) {
+    forward_sde_spec s;
+    s.kind = kind;
+    if (p.size() == 2 && (kind == "vp" || kind == "subvp")) {
+      s.beta_min = p[0];
+      s.beta_max = p[1];
+    } else if (p.size() == 9) {
+      s.beta_min = p[0];
+      s.beta_max = p[1];
+      s.cosine_s = p[2];
+      s.sigma_min = p[3];
+      s.sigma_max = p[4];
+      s.mu = p[5];
+      s.sigma = p[6];
+      s.T = p[7];
+      s.eps = p[8];
+    } else {
+      throw ito::invalid_argument("forward SDE '" + kind + "' parameters: " + std::to_string(p.size()) +
+                                  " numbers, expected 9 (beta_min, beta_max, cosine_s, sigma_min, sigma_max, mu, "
+                                  "sigma, T, eps)");
+    }
+    (void)s.make();  // validates kind and values
+    return s;
+  }
+};
+
+/// fn(sde) with the concrete forward-SDE type of `spec`.
+template <class Fn>
+decltype(auto) visit_forward_sde(const forward_sde_spec& spec, Fn&& fn) {
+  return std::visit(std::forward<Fn>(fn), spec.make());
+}
+
+/// The spec of a nameable forward SDE (what trainer records in its checkpoint).
+inline forward_sde_spec spec_of(const vp_sde& f) {
+  forward_sde_spec s;
+  s.kind = "vp";
+  s.beta_min = f.schedule.beta_min;
+  s.beta_max = f.schedule.beta_max;
+  s.T = f.T();
+  s.eps = f.eps();
+  return s;
+}
+inline forward_sde_spec spec_of(const vp_cosine_sde& f) {
+  forward_sde_spec s;
+  s.kind = "vp-cosine";
+  s.cosine_s = f.schedule.s;
+  s.T = f.T();
+  s.eps = f.eps();
+  return s;
+}
+inline forward_sde_spec spec_of(const subvp_sde& f) {
+  forward_sde_spec s;
+  s.kind = "subvp";
+  s.beta_min = f.schedule.beta_min;
+  s.beta_max = f.schedule.beta_max;
+  s.T = f.T();
+  s.eps = f.eps();
+  return s;
+}
+inline forward_sde_spec spec_of(const ve_sde& f) {
+  forward_sde_spec s;
+  s.kind = "ve";
+  s.sigma_min = f.sigma_min;
+  s.sigma_max = f.sigma_max;
+  s.T = f.T();
+  s.eps = f.eps();
+  return s;
+}
+/// An ou_sde with the linear schedule: kind "ou", or "vp" when it is labelled so
+/// (vp_sde is the case mu = 0, sigma = 1).
+inline forward_sde_spec spec_of(const ou_sde<linear_schedule>& f) {
+  forward_sde_spec s;
+  s.kind = f.name() == "vp" && f.mu == 0 && f.sigma == 1 ? "vp" : "ou";
+  s.beta_min = f.schedule.beta_min;
+  s.beta_max = f.schedule.beta_max;
+  s.mu = f.mu;
+  s.sigma = f.sigma;
+  s.T = f.T();
+  s.eps = f.eps();
+  return s;
+}
+
+/// Whether spec_of(f) exists for the forward SDE type F.
+template <class F>
+concept nameable_forward_sde = requires(const F& f) {
+  { spec_of(f) } -> std::same_as<forward_sde_spec>;
+};
 
 }  // namespace ito::diffusion

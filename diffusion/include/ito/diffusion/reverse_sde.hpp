@@ -8,6 +8,7 @@
 ///   dY = [g(T-s)^2 score(Y, T-s) - f(Y, T-s)] ds + g(T-s) dW,  s in [0, T - eps],
 /// so every core stepper (Euler–Maruyama, SRA1, ...) integrates it through solve().
 
+#include <memory>
 #include <utility>
 
 #include <ito/sde/problem.hpp>
@@ -46,15 +47,28 @@ struct reverse_sde {
   }
 
   /// The additive-noise problem on s in [0, T - t_end] (t_end < 0: forward.eps())
-  /// from x_T = x0 (d x 1 or d x N). The problem refers to this object, which
-  /// must outlive it.
+  /// from x_T = x0 (d x 1 or d x N). On an lvalue the problem refers to this
+  /// object, which must outlive it; on a temporary (`reverse_sde{f, s}.problem(x)`)
+  /// the problem holds the reverse_sde itself (a score held by reference, as the
+  /// deduction guide does for an lvalue score, must still outlive the problem).
   template <class S = double>
-  auto problem(const ensemble<S>& xT, double t_end = -1) {
+  auto problem(const ensemble<S>& xT, double t_end = -1) & {
+    auto* self = this;
+    return make_problem<S>(xT, t_end, [self]() -> reverse_sde& { return *self; });
+  }
+  template <class S = double>
+  auto problem(const ensemble<S>& xT, double t_end = -1) && {
+    auto owned = std::make_shared<reverse_sde>(std::move(*this));
+    return make_problem<S>(xT, t_end, [owned]() -> reverse_sde& { return *owned; });
+  }
+
+ private:
+  template <class S, class Get>
+  auto make_problem(const ensemble<S>& xT, double t_end, Get get) const {
     if (t_end < 0) t_end = forward.eps();
     detail::require(t_end >= 0 && t_end < forward.T(), "t_end", t_end, "in [0, T)");
-    auto* self = this;
-    auto drift = [self](const ensemble<S>& Y, S s, ensemble<S>& out) { self->drift(Y, s, out); };
-    auto diff = [self](S s, matrix_t<S>& G) { self->diffusion(s, G); };
+    auto drift = [get](const ensemble<S>& Y, S s, ensemble<S>& out) { get().drift(Y, s, out); };
+    auto diff = [get](S s, matrix_t<S>& G) { get().diffusion(s, G); };
     return sde::make_additive_problem<S>(drift, diff, xT, S(0), S(forward.T() - t_end), xT.rows());
   }
 };

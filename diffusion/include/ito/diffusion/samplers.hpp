@@ -81,8 +81,11 @@ inline sampler_kind parse_sampler(const std::string& s) {
   throw ito::invalid_argument("sampler = " + s + ": expected em, sra1, rd, pc, ddpm, ddim, langevin, ald or ode");
 }
 
+/// The default number of sampler steps K (library and `ito sample` alike).
+inline constexpr index_t default_sampler_steps = 500;
+
 struct sampler_options {
-  index_t steps = 1000;             ///< K: grid steps (levels for ald, iterations for langevin)
+  index_t steps = default_sampler_steps;  ///< K: grid steps (levels for ald, iterations for langevin)
   std::uint64_t seed = 0;         ///< seeds the prior and the noise (per block)
   unsigned threads = 0;           ///< 0 = all cores
   index_t block_size = 512;         ///< samples per block (part of the random stream's identity)
@@ -355,6 +358,14 @@ sample_result<S> sample(sampler_kind kind, const F& f, const Score& score, index
     case sampler_kind::ode: return sample_ode<F, Score, S>(f, score, d, n, opt);
     default: return sample_grid<F, Score, S>(kind, f, score, d, n, opt);
   }
+}
+
+/// Any sampler by kind, with the dimension taken from the score (score.dim(), e.g.
+/// network_score, gmm_score).
+template <forward_sde F, class Score, class S = double>
+  requires has_dimension<Score>
+sample_result<S> sample(sampler_kind kind, const F& f, const Score& score, index_t n, const sampler_options& opt = {}) {
+  return sample<F, Score, S>(kind, f, score, static_cast<index_t>(score.dim()), n, opt);
 }
 
 }  // namespace ito::diffusion

@@ -16,15 +16,14 @@
 
 #include <Eigen/Core>
 #include <algorithm>
-#include <atomic>
 #include <cstdint>
-#include <exception>
-#include <thread>
+#include <optional>
 #include <type_traits>
 #include <vector>
 
 #include <ito/sde/brownian.hpp>
 #include <ito/sde/error.hpp>
+#include <ito/sde/parallel.hpp>
 #include <ito/sde/types.hpp>
 
 namespace ito::diffusion {
@@ -34,6 +33,12 @@ using sde::index_t;
 
 template <class Score, class S = double>
 concept score_function = requires(Score& s, const ensemble<S>& X, S t, ensemble<S>& out) { s(X, t, out); };
+
+/// A score that knows its data dimension (score.dim()): sample() then needs no d.
+template <class Score>
+concept has_dimension = requires(const Score& s) {
+  { s.dim() } -> std::convertible_to<index_t>;
+};
 
 template <class Score, class S = double>
 concept has_divergence = requires(Score& s, const ensemble<S>& X, S t, Eigen::Matrix<S, 1, Eigen::Dynamic>& div) {
@@ -70,45 +75,31 @@ struct evaluation_count {
 namespace detail {
 
 /// Run fn(score_copy, b, first, cols) for every block b of `n` columns of size
-/// `block_size`, on `threads` threads (0 = all cores), each thread with its own
-/// copy of `proto` wrapped in a counted_score. Exceptions propagate. Returns the
-/// total count of score evaluations.
+/// `block_size` with ito::parallel_for (one task per block) on `threads` threads
+/// (0 = all cores), each worker with its own copy of `proto` (made on first use)
+/// wrapped in a counted_score. fn writes block b's results to block b's columns,
+/// so they do not depend on the thread count. The exception of the lowest failing
+/// block propagates. Returns the total count of score evaluations.
 template <class Score, class Fn>
 evaluation_count parallel_blocks(index_t n, index_t block_size, unsigned threads, const Score& proto, Fn&& fn) {
   using local_t = std::remove_cvref_t<Score>;
   ito::detail::require(n > 0, "n", n, "> 0");
   ito::detail::require(block_size > 0, "block_size", block_size, "> 0");
   const index_t nblocks = (n + block_size - 1) / block_size;
-  unsigned nt = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
-  nt = unsigned(std::max<index_t>(1, std::min<index_t>(nt, nblocks)));
-  std::atomic<index_t> next{0};
-  std::vector<std::exception_ptr> errors(nt);
-  std::vector<evaluation_count> counts(nt);
-  auto worker = [&](unsigned id) {
-    try {
-      local_t local(proto);
-      counted_score<local_t> counted(local);
-      for (index_t b = next++; b < nblocks; b = next++) {
-        const index_t first = b * block_size;
-        fn(counted, b, first, std::min(block_size, n - first));
-      }
-      counts[id].add(counted.calls, counted.columns);
-    } catch (...) {
-      errors[id] = std::current_exception();
-      next = nblocks;
+  const unsigned workers = ito::resolve_threads(threads, nblocks);
+  std::vector<std::optional<local_t>> copies(workers);
+  std::vector<std::optional<counted_score<local_t>>> counted(workers);
+  ito::parallel_for(nblocks, threads, [&](std::int64_t b, unsigned w) {
+    if (!counted[w]) {
+      copies[w].emplace(proto);
+      counted[w].emplace(*copies[w]);
     }
-  };
-  if (nt == 1) {
-    worker(0);
-  } else {
-    std::vector<std::thread> pool;
-    for (unsigned i = 0; i < nt; ++i) pool.emplace_back(worker, i);
-    for (auto& t : pool) t.join();
-  }
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+    const index_t first = index_t(b) * block_size;
+    fn(*counted[w], index_t(b), first, std::min(block_size, n - first));
+  });
   evaluation_count total;
-  for (const auto& c : counts) total.add(c.calls, c.columns);
+  for (const auto& c : counted)
+    if (c) total.add(c->calls, c->columns);
   return total;
 }
 

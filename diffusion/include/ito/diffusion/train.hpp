@@ -67,13 +67,19 @@ inline loss_weighting parse_loss_weighting(const std::string& s) {
 
 /// The network as a score: score(X, t, out) on a d x N ensemble (any scalar type), plus
 /// divergence(X, t, div) = tr d score / d x per column, exact (forward mode).
+/// Both are const (a const network_score can be called) but use scratch buffers held
+/// in the object: one object must not be called from two threads at once (the
+/// samplers and the likelihood give each worker thread its own copy).
 template <class SDE, class S = float>
 class network_score {
  public:
   network_score(SDE sde, nn::mlp<S> net, prediction kind) : sde_(std::move(sde)), net_(std::move(net)), kind_(kind) {}
 
+  /// The data dimension d (sample() and the likelihood read it from here).
+  index_t dim() const { return net_.dim(); }
+
   template <class T>
-  void operator()(const ensemble<T>& X, T t, ensemble<T>& out) {
+  void operator()(const ensemble<T>& X, T t, ensemble<T>& out) const {
     xs_ = X.template cast<S>();
     net_(xs_, static_cast<S>(t), y_);
     const double a = sde_.mean_coeff(t), b = sde_.mean_offset(t), s = sde_.std(t), r2 = a * a + s * s;
@@ -93,7 +99,7 @@ class network_score {
   }
 
   template <class T>
-  void divergence(const ensemble<T>& X, T t, Eigen::Matrix<T, 1, Eigen::Dynamic>& div) {
+  void divergence(const ensemble<T>& X, T t, Eigen::Matrix<T, 1, Eigen::Dynamic>& div) const {
     xs_ = X.template cast<S>();
     net_.divergence(xs_, static_cast<S>(t), dv_);
     const double a = sde_.mean_coeff(t), s = sde_.std(t), r2 = a * a + s * s;
@@ -112,15 +118,16 @@ class network_score {
   }
 
   nn::mlp<S>& network() { return net_; }
+  const nn::mlp<S>& network() const { return net_; }
   const SDE& sde() const { return sde_; }
   prediction kind() const { return kind_; }
 
  private:
   SDE sde_;
-  nn::mlp<S> net_;
+  mutable nn::mlp<S> net_;  // scratch workspaces: evaluation does not change the weights
   prediction kind_;
-  typename nn::mlp<S>::matrix xs_, y_;
-  typename nn::mlp<S>::row_vector dv_;
+  mutable typename nn::mlp<S>::matrix xs_, y_;
+  mutable typename nn::mlp<S>::row_vector dv_;
 };
 
 /// The sampling model stored in a checkpoint: its EMA weights as a score for `sde`.
@@ -134,14 +141,21 @@ network_score<SDE, S> network_score_from_checkpoint(SDE sde, const checkpoint& c
   return network_score<SDE, S>(std::move(sde), std::move(net), parse_prediction(c.prediction));
 }
 
-/// Options of denoising score matching training (defaults: the `ito train` defaults).
+/// Options of denoising score matching training. These defaults are the `ito train`
+/// defaults (the program reads them from here).
 struct train_options {
   nn::mlp_config arch;                       ///< arch.dim is set from the data
   ito::diffusion::prediction output = ito::diffusion::prediction::eps;  ///< what the network predicts
   loss_weighting weighting = loss_weighting::simple;
   index_t batch = 512;
   std::uint64_t seed = 0;                    ///< split, minibatches, t, noise (and arch.seed unless set)
-  unsigned threads = 2;
+  /// Threads of the network (0 = all cores). The result does not depend on it: the
+  /// network splits every batch into fixed column tasks (nn/mlp.hpp).
+  unsigned threads = 0;
+  /// Train on y = (x - mean) / scale with the per-dimension mean and standard deviation
+  /// of the data (data_normalization::fit); the checkpoint stores them, and sampling
+  /// and the likelihood (model.hpp, `ito sample/nll --model`) map back to data units.
+  bool normalize = false;
   double val_fraction = 0.1;                 ///< held-out share of the data
   index_t val_repeats = 4;                     ///< (t, z) draws per validation point
   nn::adam_options adam;
@@ -169,30 +183,35 @@ struct train_progress {
 
 /// Denoising score matching on a data set (d x n, one sample per column) for a
 /// forward SDE (members mean_coeff, mean_offset, std, diffusion, T, eps).
-/// Deterministic for a given seed and thread count; resumable bit for bit from a
-/// checkpoint (to_checkpoint / the checkpoint constructor).
+/// Deterministic for a given seed, for any thread count; resumable bit for bit from a
+/// checkpoint (to_checkpoint / the checkpoint constructor). The checkpoint records the
+/// forward SDE (spec_of(sde)) when its type is nameable (vp_sde, vp_cosine_sde,
+/// subvp_sde, ve_sde, ou_sde<linear_schedule>), so `ito sample --model` can use it.
 template <class SDE, class S = float>
 class trainer {
  public:
   using matrix = typename nn::mlp<S>::matrix;
   using row_vector = typename nn::mlp<S>::row_vector;
 
-  /// Fresh run. `sde_name`/`sde_params` only label the checkpoint.
+  /// Fresh run (with opt.normalize, the normalisation is fitted to `data`).
   template <class Derived>
-  trainer(SDE sde, const Eigen::MatrixBase<Derived>& data, train_options opt, std::string sde_name = "",
-          std::vector<double> sde_params = {})
-      : sde_(std::move(sde)), opt_(prepare(opt, data.rows())), net_(opt_.arch, opt_.threads),
-        eval_(opt_.arch, opt_.threads), sde_name_(std::move(sde_name)), sde_params_(std::move(sde_params)) {
-    split(data);
-    rng_.seed(opt_.seed);
-    opt_state_ = nn::adam<S>(net_.num_params(), opt_.adam);
-    ema_ = nn::ema<S>(net_.params(), opt_.ema);
+  trainer(SDE sde, const Eigen::MatrixBase<Derived>& data, train_options opt)
+      : trainer(std::move(sde), data, opt, fitted(opt, data), fresh_tag{}) {}
+
+  /// Fresh run with a label for an SDE type that spec_of() does not know (for the
+  /// nameable types the checkpoint records spec_of(sde) and the label is ignored).
+  template <class Derived>
+  trainer(SDE sde, const Eigen::MatrixBase<Derived>& data, train_options opt, std::string sde_name,
+          std::vector<double> sde_params)
+      : trainer(std::move(sde), data, opt, fitted(opt, data), fresh_tag{}) {
+    label_name_ = std::move(sde_name);
+    label_params_ = std::move(sde_params);
   }
 
   /// Resume from a checkpoint written by to_checkpoint() (same data, same SDE).
   template <class Derived>
   trainer(SDE sde, const Eigen::MatrixBase<Derived>& data, const checkpoint& c, unsigned threads)
-      : trainer(std::move(sde), data, options_from(c, threads), c.sde_name, c.sde_params) {
+      : trainer(std::move(sde), data, options_from(c, threads), c.normalization, fresh_tag{}) {
     check_checkpoint_dim(c, data.rows(), "checkpoint");
     from_doubles(c.frequencies, net_.frequencies());
     eval_.frequencies() = net_.frequencies();
@@ -262,14 +281,17 @@ class trainer {
 
   std::int64_t steps_done() const { return step_; }
   const train_options& options() const { return opt_; }
+  /// The data normalisation the network is trained in (inactive unless options().normalize).
+  const data_normalization& normalization() const { return norm_; }
   nn::mlp<S>& network() { return net_; }
   const nn::ema<S>& ema() const { return ema_; }
   index_t train_size() const { return train_.cols(); }
   index_t val_size() const { return val_x0_.cols() / opt_.val_repeats; }
 
-  /// The sampling model: the network with the EMA weights, as a score. The samplers
-  /// parallelise over blocks with a copy of the score per thread, so the network
-  /// itself runs on `threads` = 1 by default.
+  /// The sampling model: the network with the EMA weights, as a score in model units
+  /// (see normalization(); model.hpp samples in data units). The samplers parallelise
+  /// over blocks with a copy of the score per thread, so the network itself runs on
+  /// `threads` = 1 by default.
   network_score<SDE, S> score_model(unsigned threads = 1) const {
     return network_score_from_checkpoint<SDE, S>(sde_, to_checkpoint(), threads);
   }
@@ -278,8 +300,15 @@ class trainer {
   checkpoint to_checkpoint() const {
     checkpoint c;
     c.arch = opt_.arch;
-    c.sde_name = sde_name_;
-    c.sde_params = sde_params_;
+    if constexpr (nameable_forward_sde<SDE>) {
+      const forward_sde_spec spec = spec_of(sde_);
+      c.sde_name = spec.kind;
+      c.sde_params = spec.to_numbers();
+    } else {
+      c.sde_name = label_name_;
+      c.sde_params = label_params_;
+    }
+    c.normalization = norm_;
     c.prediction = to_string(opt_.output);
     c.weighting = to_string(opt_.weighting);
     c.batch = opt_.batch;
@@ -314,6 +343,7 @@ class trainer {
     o.batch = c.batch;
     o.seed = c.seed;
     o.threads = threads;
+    o.normalize = c.normalization.active();
     o.val_fraction = c.val_fraction;
     o.adam.lr = c.lr;
     o.adam.beta1 = c.beta1;
@@ -327,6 +357,32 @@ class trainer {
 
  private:
   using engine = boost::random::mt19937_64;
+  struct fresh_tag {};
+
+  template <class Derived>
+  trainer(SDE sde, const Eigen::MatrixBase<Derived>& data, const train_options& opt, data_normalization norm, fresh_tag)
+      : sde_(std::move(sde)), opt_(prepare(opt, data.rows())), norm_(std::move(norm)), net_(opt_.arch, opt_.threads),
+        eval_(opt_.arch, opt_.threads) {
+    norm_.check(data.rows());
+    if (norm_.active()) {
+      ensemble<double> y = data.template cast<double>();
+      norm_.to_model(y);
+      split(y);
+    } else {
+      split(data);
+    }
+    rng_.seed(opt_.seed);
+    opt_state_ = nn::adam<S>(net_.num_params(), opt_.adam);
+    ema_ = nn::ema<S>(net_.params(), opt_.ema);
+  }
+
+  template <class Derived>
+  static data_normalization fitted(const train_options& o, const Eigen::MatrixBase<Derived>& data) {
+    if (!o.normalize) return {};
+    ito::detail::require(data.cols() >= 2, "data size", data.cols(), "at least 2 samples");
+    ito::detail::require(data.allFinite(), "data", "non-finite values", "finite numbers");
+    return data_normalization::fit(data);
+  }
 
   static train_options prepare(train_options o, index_t dim) {
     o.arch.dim = dim;
@@ -433,9 +489,10 @@ class trainer {
 
   SDE sde_;
   train_options opt_;
+  data_normalization norm_;
   nn::mlp<S> net_, eval_;
-  std::string sde_name_;
-  std::vector<double> sde_params_;
+  std::string label_name_;
+  std::vector<double> label_params_;
   nn::adam<S> opt_state_;
   nn::ema<S> ema_;
   engine rng_;

@@ -10,10 +10,12 @@
 ///   h_0    = [x; e(t)]                        (d + 2F),
 ///   h_l    = silu(W_l h_{l-1} + b_l),         l = 1..depth, silu(z) = z sigmoid(z),
 ///   out    = W_o h_depth + b_o                (d).
-/// Work is done on a d x N batch (one sample per column) with matrix products;
-/// columns are split over a small persistent thread pool. For a given seed and
-/// thread count the results are bit-identical between runs (per-thread gradients
-/// are summed in thread order).
+/// Work is done on a d x N batch (one sample per column) with matrix products.
+/// The columns are cut into fixed tasks of task_columns (256) columns, run by
+/// ito::parallel_for on a persistent ito::thread_pool; per-task gradients are summed
+/// in task order. The partition does not depend on the thread count, so the results
+/// are bit-identical for any number of threads. Products use persistent packing
+/// buffers (gemm.hpp): the network changes no process-wide malloc setting.
 ///
 /// All trainable parameters live in one flat vector (params()), layer by layer:
 /// W_l (column-major), then b_l. The gradient (grad()) has the same layout, which
@@ -29,35 +31,19 @@
 #include <boost/random/uniform_real_distribution.hpp>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <memory>
+#include <utility>
 #include <vector>
 
-#include <ito/diffusion/nn/thread_pool.hpp>
+#include <ito/diffusion/nn/gemm.hpp>
 #include <ito/sde/error.hpp>
+#include <ito/sde/parallel.hpp>
 #include <ito/sde/types.hpp>
-
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 namespace ito::diffusion::nn {
 
 using ito::sde::index_t;
-
-/// Keep Eigen's large product buffers off mmap: with glibc's default threshold a
-/// 128 x 512 by 512 x 128 float product maps and unmaps its packing buffer on every
-/// call (measured 8x slower; see DESIGN.md, "Performance notes"). Called once by
-/// every mlp constructor; a no-op outside glibc.
-inline void tune_malloc_for_products() {
-#if defined(__GLIBC__)
-  static const bool done = [] {
-    mallopt(M_MMAP_THRESHOLD, 64 << 20);
-    mallopt(M_TRIM_THRESHOLD, 128 << 20);
-    return true;
-  }();
-  (void)done;
-#endif
-}
 
 /// Architecture of an mlp (all of it is stored in a checkpoint).
 struct mlp_config {
@@ -69,9 +55,9 @@ struct mlp_config {
   /// G: random Fourier features of x itself (2G features sin/cos(2 pi B x), B a G x d
   /// matrix with N(0, x_fourier_scale^2) entries; Tancik et al. 2020). 0 = the plain
   /// network of x and the time features. An MLP of raw x is slow to learn fine curved
-  /// structure (spectral bias): the rings data set needs these, so `ito train` uses
-  /// G = 16, scale 1 by default.
-  index_t x_frequencies = 0;
+  /// structure (spectral bias): the rings data set needs these, hence the default
+  /// G = 16, scale 1 (library and `ito train` alike).
+  index_t x_frequencies = 16;
   double x_fourier_scale = 1.0; ///< standard deviation of the entries of B
   std::uint64_t seed = 0;       ///< seeds the frequencies and the initial weights
 
@@ -105,11 +91,14 @@ class mlp {
   using vector = Eigen::Matrix<S, Eigen::Dynamic, 1>;
   using row_vector = Eigen::Matrix<S, 1, Eigen::Dynamic>;
 
+  /// Columns per parallel task (the fixed partition of every batch).
+  static constexpr index_t task_columns = 256;
+
   /// Seeded initialisation: w ~ N(0, scale^2); each layer's weights and biases
   /// ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (PyTorch's nn.Linear default).
-  explicit mlp(const mlp_config& cfg, unsigned threads = 1) : cfg_(cfg), pool_(std::make_unique<thread_pool>(1)) {
+  /// `threads`: 0 = all cores; the results do not depend on it.
+  explicit mlp(const mlp_config& cfg, unsigned threads = 1) : cfg_(cfg) {
     cfg_.check();
-    tune_malloc_for_products();
     boost::random::mt19937_64 rng(cfg_.seed);
     boost::random::normal_distribution<double> normal(0.0, 1.0);
     freq_.resize(cfg_.frequencies);
@@ -161,11 +150,12 @@ class mlp {
   const matrix& x_frequencies() const { return xfreq_; }
 
   unsigned threads() const { return pool_->size(); }
-  /// Columns are split into `k` contiguous parts, one per thread (k >= 1).
+  /// Run on `k` threads (0 = all cores). The results do not depend on it.
   void set_threads(unsigned k) {
-    if (k == 0) k = 1;
-    pool_->resize(k);
-    ws_.resize(k);
+    const unsigned n = ito::resolve_threads(k, std::numeric_limits<std::int64_t>::max());
+    if (!pool_ || pool_->size() != n) pool_ = std::make_unique<ito::thread_pool>(n);
+    bufs_.resize(n);
+    if (ws_.size() < n) ws_.resize(n);
   }
 
   /// Weight matrix W_l (out x in) and bias b_l of layer l = 0..depth (depth = output layer).
@@ -184,38 +174,36 @@ class mlp {
     (*this)(X, tconst_, out);
   }
 
-  /// out (d x N) = net(X, t_j) column by column. Stores nothing for backward;
-  /// each thread works through its columns in cache-sized blocks.
+  /// out (d x N) = net(X, t_j) column by column. Stores nothing for backward
+  /// (it reuses the workspaces: call it between forward() and backward() never).
   void operator()(const Eigen::Ref<const matrix>& X, const Eigen::Ref<const row_vector>& t, matrix& out) {
     check_input(X, t);
     out.resize(cfg_.dim, X.cols());
     const index_t N = X.cols();
-    const unsigned K = threads();
-    pool_->run([&](unsigned k) {
-      const auto [c0, c1] = split(N, K, k);
-      workspace& w = ws_[k];
-      for (index_t b = c0; b < c1; b += infer_block) {
-        const index_t n = std::min(infer_block, c1 - b);
-        run_forward(X.middleCols(b, n), t.segment(b, n), w, infer_block);
-        out.middleCols(b, n) = w.out.leftCols(n);
-      }
+    ito::parallel_for(*pool_, num_tasks(N), [&](std::int64_t k, unsigned worker) {
+      const auto [c0, n] = task_range(N, k);
+      workspace& w = ws_[worker];
+      run_forward(X.middleCols(c0, n), t.segment(c0, n), w, bufs_[worker]);
+      out.middleCols(c0, n) = w.out.leftCols(n);
     });
   }
 
   // ---- training ---------------------------------------------------------------
 
   /// Forward pass that keeps the activations for backward(): out = net(X, t).
+  /// Task k keeps its activations in workspace k.
   void forward(const Eigen::Ref<const matrix>& X, const Eigen::Ref<const row_vector>& t, matrix& out) {
     check_input(X, t);
     const index_t N = X.cols();
-    const unsigned K = threads();
+    const auto tasks = num_tasks(N);
     out.resize(cfg_.dim, N);
     trained_cols_ = N;
-    pool_->run([&](unsigned k) {
-      const auto [c0, c1] = split(N, K, k);
-      workspace& w = ws_[k];
-      run_forward(X.middleCols(c0, c1 - c0), t.segment(c0, c1 - c0), w, c1 - c0);
-      out.middleCols(c0, c1 - c0) = w.out.leftCols(c1 - c0);
+    if (ws_.size() < static_cast<std::size_t>(tasks)) ws_.resize(static_cast<std::size_t>(tasks));
+    ito::parallel_for(*pool_, tasks, [&](std::int64_t k, unsigned worker) {
+      const auto [c0, n] = task_range(N, k);
+      workspace& w = ws_[static_cast<std::size_t>(k)];
+      run_forward(X.middleCols(c0, n), t.segment(c0, n), w, bufs_[worker]);
+      out.middleCols(c0, n) = w.out.leftCols(n);
     });
   }
 
@@ -224,12 +212,13 @@ class mlp {
     ito::detail::require(dout.rows() == cfg_.dim && dout.cols() == trained_cols_, "dout.cols()", dout.cols(),
                     "the shape of the last forward() output");
     const index_t N = dout.cols();
-    const unsigned K = threads();
-    pool_->run([&](unsigned k) {
-      const auto [c0, c1] = split(N, K, k);
-      run_backward(dout.middleCols(c0, c1 - c0), ws_[k], k == 0 ? grad_ : ws_[k].grad);
+    const auto tasks = num_tasks(N);
+    ito::parallel_for(*pool_, tasks, [&](std::int64_t k, unsigned worker) {
+      const auto [c0, n] = task_range(N, k);
+      workspace& w = ws_[static_cast<std::size_t>(k)];
+      run_backward(dout.middleCols(c0, n), w, k == 0 ? grad_ : w.grad, bufs_[worker]);
     });
-    for (unsigned k = 1; k < K; ++k) grad_ += ws_[k].grad;  // fixed order: deterministic
+    for (std::int64_t k = 1; k < tasks; ++k) grad_ += ws_[static_cast<std::size_t>(k)].grad;  // task order
   }
 
   /// Exact divergence of the output with respect to x, div_j = sum_i d out_i / d x_i
@@ -239,16 +228,12 @@ class mlp {
     tconst_.setConstant(X.cols(), t);
     check_input(X, tconst_);
     const index_t N = X.cols();
-    const unsigned K = threads();
     div.resize(N);
-    pool_->run([&](unsigned k) {
-      const auto [c0, c1] = split(N, K, k);
-      workspace& w = ws_[k];
-      for (index_t b = c0; b < c1; b += infer_block) {
-        const index_t n = std::min(infer_block, c1 - b);
-        run_forward(X.middleCols(b, n), tconst_.segment(b, n), w, infer_block);
-        run_divergence(w, n, div.segment(b, n));
-      }
+    ito::parallel_for(*pool_, num_tasks(N), [&](std::int64_t k, unsigned worker) {
+      const auto [c0, n] = task_range(N, k);
+      workspace& w = ws_[worker];
+      run_forward(X.middleCols(c0, n), tconst_.segment(c0, n), w, bufs_[worker]);
+      run_divergence(w, n, div.segment(c0, n), bufs_[worker]);
     });
   }
 
@@ -261,12 +246,12 @@ class mlp {
     std::swap(offsets_, o.offsets_);
     std::swap(pool_, o.pool_);
     std::swap(ws_, o.ws_);
+    std::swap(bufs_, o.bufs_);
     tconst_.swap(o.tconst_);
     std::swap(trained_cols_, o.trained_cols_);
   }
 
  private:
-  static constexpr index_t infer_block = 256;
   static constexpr S two_pi = static_cast<S>(6.283185307179586476925286766559);
 
   struct workspace {
@@ -279,8 +264,11 @@ class mlp {
     index_t cap = -1;
   };
 
-  static std::pair<index_t, index_t> split(index_t N, unsigned K, unsigned k) {
-    return {N * static_cast<index_t>(k) / static_cast<index_t>(K), N * static_cast<index_t>(k + 1) / static_cast<index_t>(K)};
+  static std::int64_t num_tasks(index_t N) { return (N + task_columns - 1) / task_columns; }
+  /// First column and column count of task k.
+  static std::pair<index_t, index_t> task_range(index_t N, std::int64_t k) {
+    const index_t c0 = static_cast<index_t>(k) * task_columns;
+    return {c0, std::min(task_columns, N - c0)};
   }
 
   void check_input(const Eigen::Ref<const matrix>& X, const Eigen::Ref<const row_vector>& t) const {
@@ -312,10 +300,10 @@ class mlp {
     w.cap = cap;
   }
 
-  /// Forward on n columns into w (capacity cap >= n); result in w.out.leftCols(n).
+  /// Forward on n <= task_columns columns into w; result in w.out.leftCols(n).
   template <class XB, class TB>
-  void run_forward(const XB& X, const TB& t, workspace& w, index_t cap) {
-    reserve(w, cap);
+  void run_forward(const XB& X, const TB& t, workspace& w, product_buffers<S>& buf) {
+    reserve(w, task_columns);
     const index_t n = X.cols();
     const index_t d = cfg_.dim, F = cfg_.frequencies, G = cfg_.x_frequencies, o = d + 2 * G;
     auto A0 = w.A[0].leftCols(n);
@@ -333,19 +321,19 @@ class mlp {
     }
     for (index_t l = 0; l < cfg_.depth; ++l) {
       auto Z = w.Z[l].leftCols(n);
-      Z.noalias() = weight(l) * w.A[l].leftCols(n);
+      product(Z, weight(l), w.A[l].leftCols(n), buf);
       Z.colwise() += bias(l);
       auto Sg = w.Sg[l].leftCols(n);
       Sg = (S(1) + (-Z.array()).exp()).inverse();
       w.A[l + 1].leftCols(n) = Z.array() * Sg.array();
     }
     auto out = w.out.leftCols(n);
-    out.noalias() = weight(cfg_.depth) * w.A[cfg_.depth].leftCols(n);
+    product(out, weight(cfg_.depth), w.A[cfg_.depth].leftCols(n), buf);
     out.colwise() += bias(cfg_.depth);
   }
 
   template <class DB>
-  void run_backward(const DB& dout, workspace& w, vector& g) {
+  void run_backward(const DB& dout, workspace& w, vector& g, product_buffers<S>& buf) {
     const index_t n = dout.cols();
     const index_t L = cfg_.depth;
     g.resize(cfg_.num_params());
@@ -355,24 +343,24 @@ class mlp {
     auto gb = [&](index_t l) {
       return Eigen::Map<vector>(g.data() + offsets_[l] + cfg_.layer_out(l) * cfg_.layer_in(l), cfg_.layer_out(l));
     };
-    gW(L).noalias() = dout * w.A[L].leftCols(n).transpose();
+    product(gW(L), dout, w.A[L].leftCols(n).transpose(), buf);
     gb(L) = dout.rowwise().sum();
     auto dA = w.dA.leftCols(n);
-    dA.noalias() = weight(L).transpose() * dout;
+    product(dA, weight(L).transpose(), dout, buf);
     for (index_t l = L - 1; l >= 0; --l) {
       auto dZ = w.dZ.leftCols(n);
       const auto s = w.Sg[l].leftCols(n).array();
       const auto z = w.Z[l].leftCols(n).array();
       // silu'(z) = s (1 + z (1 - s))
       dZ = dA.array() * s * (S(1) + z * (S(1) - s));
-      gW(l).noalias() = dZ * w.A[l].leftCols(n).transpose();
+      product(gW(l), dZ, w.A[l].leftCols(n).transpose(), buf);
       gb(l) = dZ.rowwise().sum();
-      if (l > 0) dA.noalias() = weight(l).transpose() * dZ;
+      if (l > 0) product(dA, weight(l).transpose(), dZ, buf);
     }
   }
 
   template <class DivB>
-  void run_divergence(workspace& w, index_t n, DivB div) {
+  void run_divergence(workspace& w, index_t n, DivB div, product_buffers<S>& buf) {
     const index_t L = cfg_.depth, d = cfg_.dim, G = cfg_.x_frequencies;
     div.setZero();
     for (index_t j = 0; j < cfg_.dim; ++j) {
@@ -390,14 +378,14 @@ class mlp {
         const auto b = (two_pi * xfreq_.col(j)).array();
         X.topRows(G) = A0.middleRows(d + G, G).array().colwise() * b;
         X.bottomRows(G) = -(A0.middleRows(d, G).array().colwise() * b);
-        T2.noalias() = weight(0).middleCols(d, 2 * G) * X;
+        product(T2, weight(0).middleCols(d, 2 * G), X, buf);
         T2.colwise() += weight(0).col(j);
         T = deriv(0) * T2.array();
       } else {
         T = deriv(0).colwise() * weight(0).col(j).array();
       }
       for (index_t l = 1; l < L; ++l) {
-        T2.noalias() = weight(l) * T;
+        product(T2, weight(l), T, buf);
         T = deriv(l) * T2.array();
       }
       div += weight(L).row(j) * T;
@@ -408,8 +396,9 @@ class mlp {
   vector theta_, grad_, freq_;
   matrix xfreq_;
   std::vector<index_t> offsets_;
-  std::unique_ptr<thread_pool> pool_;
-  std::vector<workspace> ws_;
+  std::unique_ptr<ito::thread_pool> pool_;
+  std::vector<workspace> ws_;              // per task (training) or per worker (inference)
+  std::vector<product_buffers<S>> bufs_;   // per worker
   row_vector tconst_;
   index_t trained_cols_ = 0;
 };
