@@ -14,7 +14,7 @@
 namespace ito::test {
 
 using ito::diffusion::ensemble;
-using ito::diffusion::index;
+using ito::diffusion::index_t;
 
 template <class F>
 struct gaussian_oracle {
