@@ -177,10 +177,8 @@ int main(int argc, char** argv) {
             continue;
           }
           auto objective = [&](const std::vector<double>& times) {
-            fast_sampler_options ot = oo;
+            fast_sampler_options ot = oo;  // keeps nfe: the plan's step orders stay those of the budget
             ot.times = times;
-            ot.nfe = 0;
-            ot.steps = 0;
             const auto r = sample_fast(f, score, d, m, ot);
             return paired_error(r.samples, target).rms;
           };
@@ -195,7 +193,6 @@ int main(int argc, char** argv) {
                      {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()}};
           save_step_times(outdir + "/optimized_" + sname + "_nfe" + std::to_string(nfe) + ".json", sv);
           o.times = best;
-          o.nfe = 0;
         } else {
           o.schedule = sk;
         }
