@@ -5,7 +5,7 @@
 #include "support/gaussian_oracle.hpp"
 
 using namespace ito::diffusion;
-using idx = ito::diffusion::index;
+using idx = ito::diffusion::index_t;
 
 namespace {
 Eigen::VectorXd mean2() { return (Eigen::VectorXd(2) << 1.0, -0.5).finished(); }
