@@ -4,10 +4,13 @@
 #include <algorithm>
 #include <functional>
 #include <iostream>
+#include <limits>
 #include <memory>
 
 #include <ito/diffusion/csv.hpp>
 #include <ito/diffusion/samplers.hpp>
+#include <ito/diffusion/samplers/fast.hpp>
+#include <ito/diffusion/step_schedules.hpp>
 
 #include "common.hpp"
 #include "registry.hpp"
@@ -21,6 +24,16 @@ struct options {
   std::vector<double> times;
   ito::diffusion::sampler_options opt;
   bool json = false;
+  // --- the fast samplers (dpm, dpmpp, dpmpp-sde, unipc, edm): their own options ---
+  struct fast_cli {
+    int order = 0;
+    std::string schedule, schedule_file;
+    double rho = 7;
+    long long nfe = 0;
+    double churn = 0, s_tmin = 0, s_tmax = std::numeric_limits<double>::infinity(), s_noise = 1;
+    bool denoise_final = false, no_denoise_final = false;
+    CLI::Option* steps_option = nullptr;
+  } fast;
 };
 
 /// Rows (t, path, x1..xd) for every save time: a (2 + d) x (N * times) table.
@@ -37,8 +50,108 @@ ito::sde::ensemble<double> trajectory_table(const ito::diffusion::sample_result<
   return T;
 }
 
+/// The fast-sampler options of `o` as library options (the grid from --schedule-file if given).
+ito::diffusion::fast_sampler_options fast_options(const options& o) {
+  using namespace ito::diffusion;
+  fast_sampler_options f;
+  f.method = parse_fast_method(o.sampler);
+  f.order = o.fast.order;
+  if (!o.fast.schedule.empty()) f.schedule = parse_step_schedule(o.fast.schedule);
+  f.rho = o.fast.rho;
+  const bool steps_given = o.fast.steps_option && o.fast.steps_option->count() > 0;
+  ito::detail::require(!(steps_given && o.fast.nfe > 0), "--nfe", o.fast.nfe, "not together with --steps");
+  if (f.schedule == step_schedule::optimized) {
+    ito::detail::require(!o.fast.schedule_file.empty(), "--schedule", "optimized",
+                         "together with --schedule-file (a grid saved by bench/samplers_quality or optimize_step_times)");
+    f.times = load_step_times(o.fast.schedule_file).times;
+  } else {
+    ito::detail::require(o.fast.schedule_file.empty(), "--schedule-file", o.fast.schedule_file,
+                         "only with --schedule optimized");
+  }
+  if (o.fast.nfe > 0) f.nfe = o.fast.nfe;
+  else if (f.times.empty() || steps_given) f.steps = o.opt.steps;
+  f.t_end = o.opt.t_end >= 0 ? o.opt.t_end : -1;
+  ito::detail::require(!(o.fast.denoise_final && o.fast.no_denoise_final), "--denoise-final", "with --no-denoise-final",
+                       "at most one of them");
+  if (o.fast.denoise_final) f.denoise_final = true;
+  if (o.fast.no_denoise_final) f.denoise_final = false;
+  f.churn.churn = o.fast.churn;
+  f.churn.t_min = o.fast.s_tmin;
+  f.churn.t_max = o.fast.s_tmax;
+  f.churn.noise = o.fast.s_noise;
+  f.seed = o.opt.seed;
+  f.threads = o.opt.threads;
+  return f;
+}
+
+/// ito sample --sampler dpm|dpmpp|dpmpp-sde|unipc|edm.
+int run_fast(const options& o) {
+  using namespace ito::diffusion;
+  ito::detail::require(o.times.empty() && o.trajectory.empty(), "--times/--trajectory", "given",
+                       "no trajectory for the fast samplers (they keep only the samples)");
+  const fast_sampler_options f = fast_options(o);
+  fast_plan plan;
+  const auto res = ito::cli::with_sde(ito::cli::score_sde(o.score, o.sde), [&](const auto& sde) {
+    plan = make_fast_plan(sde, f);
+    return ito::cli::with_score(o.score, sde, [&](const auto& score, Eigen::Index d) {
+      return sample_fast<std::decay_t<decltype(sde)>, std::decay_t<decltype(score)>, double>(sde, score, d, o.n, f);
+    });
+  });
+  if (!o.out.empty()) write_csv(o.out, res.samples);
+  if (o.json) {
+    nlohmann::json j = ito::cli::sde_json(ito::cli::score_sde(o.score, o.sde));
+    j["sampler"] = res.sampler;
+    j["order"] = f.resolved_order();
+    j["schedule"] = to_string(plan.schedule);
+    if (plan.schedule == step_schedule::karras) j["rho"] = f.rho;
+    j["steps"] = plan.steps();
+    j["step_orders"] = plan.orders;
+    j["times"] = plan.times;
+    j["denoise_final"] = plan.denoise_final;
+    if (f.method == fast_method::edm)
+      j["churn"] = {{"s_churn", f.churn.churn}, {"s_tmin", f.churn.t_min}, {"s_noise", f.churn.noise},
+                    {"s_tmax", std::isfinite(f.churn.t_max) ? nlohmann::json(f.churn.t_max) : nlohmann::json("inf")}};
+    j["n"] = o.n;
+    j["dim"] = res.samples.rows();
+    j["seed"] = f.seed;
+    j["nfe"] = res.nfe;
+    j["seconds"] = res.seconds;
+    j["out"] = o.out;
+    const Eigen::VectorXd m = res.samples.rowwise().mean();
+    j["mean"] = std::vector<double>(m.data(), m.data() + m.size());
+    ito::cli::print_json(j);
+  } else {
+    std::cout << res.sampler << " (order " << f.resolved_order() << ", " << to_string(plan.schedule) << "): " << o.n
+              << " samples, " << plan.steps() << " steps, " << res.nfe << " score evaluations per sample, "
+              << res.seconds << " s -> " << o.out << '\n';
+  }
+  return 0;
+}
+
+/// Register the fast samplers' options.
+void add_fast_sampler_options(CLI::App* sub, options& o) {
+  auto& f = o.fast;
+  sub->add_option("--order", f.order, "dpm 1-3 (1 = DDIM), dpmpp 1-3 (2M/3M), dpmpp-sde 1-2, unipc 1-3, edm 1 (Euler) or 2 (Heun); 0 = default")
+      ->capture_default_str();
+  sub->add_option("--schedule", f.schedule, "fast samplers' step schedule: uniform | logsnr | karras | quadratic | optimized (default logsnr; karras for edm)");
+  sub->add_option("--schedule-file", f.schedule_file, "--schedule optimized: JSON grid {\"times\": [...]}");
+  sub->add_option("--rho", f.rho, "karras schedule exponent")->capture_default_str();
+  sub->add_option("--nfe", f.nfe, "fast samplers: exactly this many score evaluations per sample (instead of --steps)");
+  sub->add_option("--churn", f.churn, "edm: S_churn (0 = deterministic)")->capture_default_str();
+  sub->add_option("--s-tmin", f.s_tmin, "edm: S_tmin (sigma)")->capture_default_str();
+  sub->add_option("--s-tmax", f.s_tmax, "edm: S_tmax (sigma)");
+  sub->add_option("--s-noise", f.s_noise, "edm: S_noise")->capture_default_str();
+  sub->add_flag("--denoise-final", f.denoise_final, "fast samplers: end with Tweedie's x0_hat at t_end (one more evaluation; default for edm)");
+  sub->add_flag("--no-denoise-final", f.no_denoise_final, "edm: stop at t_end without the final step to sigma = 0");
+}
+
 int run(const options& o) {
   using namespace ito::diffusion;
+  if (find_fast_method(o.sampler)) {
+    ito::cli::require_count("--n", o.n);
+    ito::detail::require(!o.out.empty() || o.json, "--out", "(none)", "a CSV file for the samples (or --json only)");
+    return run_fast(o);
+  }
   ito::cli::require_count("--n", o.n);
   ito::detail::require(!o.out.empty() || o.json, "--out", "(none)", "a CSV file for the samples (or --json only)");
   ito::detail::require(o.trajectory.empty() || !o.times.empty(), "--trajectory", o.trajectory,
@@ -91,8 +204,9 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
   auto* sub = app.add_subcommand("sample", "Sample by reversing a forward SDE with a score (--oracle gmm.json: exact score)");
   ito::cli::add_score_options(sub, o->score);
   ito::cli::add_sde_options(sub, o->sde);
-  sub->add_option("--sampler", o->sampler, "em | sra1 | rd | pc | ddpm | ddim | langevin | ald | ode")->capture_default_str();
-  sub->add_option("--steps", o->opt.steps, "grid steps K (ald: noise levels; ode rk4: RK4 steps)")->capture_default_str();
+  sub->add_option("--sampler", o->sampler, "em | sra1 | rd | pc | ddpm | ddim | langevin | ald | ode | dpm | dpmpp | dpmpp-sde | unipc | edm")->capture_default_str();
+  o->fast.steps_option = sub->add_option("--steps", o->opt.steps, "grid steps K (ald: noise levels; ode rk4: RK4 steps)")->capture_default_str();
+  add_fast_sampler_options(sub, *o);
   sub->add_option("--n", o->n, "number of samples")->capture_default_str();
   sub->add_option("--seed", o->opt.seed, "seed of the prior and the noise")->capture_default_str();
   sub->add_option("--threads", o->opt.threads, "threads (0 = all cores; results do not depend on it)")->capture_default_str();

@@ -14,8 +14,11 @@
 /// in noise of std sigma_max; OU pulls it towards its own stationary N(mu, sig^2).
 ///
 /// Check: the two moons are pushed through each SDE by Euler–Maruyama (4000 steps;
-/// the SDE, not the closed form), and at t = 0.25, 0.5, 0.75, 1 the mean and
-/// variance of each coordinate agree with a m0 + b and a^2 v0 + s^2 (|z| < 5).
+/// the SDE, not the closed form), and at three times spaced uniformly in the VP's
+/// log-SNR lambda = log(a/s) between t = 0.01 and 1 (rounded to the EM grid; most of the
+/// change of the linear VP happens at t < 0.25) and at t = 1 the mean and variance of each
+/// coordinate agree with a m0 + b and a^2 v0 + s^2 (|z| < 5). The coefficient curves are
+/// sampled at times uniform in the VP's log-SNR too.
 /// Files: sdes_coeffs.csv, sdes_moments.csv, sdes_samples.csv.
 
 #include <cmath>
@@ -25,6 +28,7 @@
 
 #include <ito/diffusion/datasets.hpp>
 #include <ito/diffusion/forward_sde.hpp>
+#include <ito/diffusion/step_schedules.hpp>
 #include <ito/sde/solve.hpp>
 #include <ito/sde/stats.hpp>
 #include <ito/sde/steppers/euler_maruyama.hpp>
@@ -41,7 +45,14 @@ inline bool forward_sdes(const options& opt, std::ostream& out) {
   const dif::ou_sde<dif::constant_beta> ou(1.0, 0.5, dif::constant_beta{1.5}, 1.0, 1e-3, "ou");  // N(1, 0.25)
   const sde::index_t N = opt.quick ? 4000 : 20000;
   const sde::index_t steps = opt.quick ? 1000 : 4000;
-  const std::vector<double> times{0.25, 0.5, 0.75};
+  // three snapshot times uniform in the VP's log-SNR between t = 0.01 and 1, on the EM grid
+  std::vector<double> times;
+  {
+    const auto grid = dif::step_times(vp, dif::step_schedule::logsnr, 4, 0.01);
+    for (std::size_t k = 3; k >= 1; --k) times.push_back(std::round(grid[k] * double(steps)) / double(steps));
+  }
+  // coefficient curves at 201 times uniform in the VP's log-SNR (t from 1e-3 to 1)
+  const std::vector<double> curve_times = dif::step_times(vp, dif::step_schedule::logsnr, 200, 1e-3);
   const sde::ensemble<> data = dif::datasets::two_moons(N, 61);
   const Eigen::Vector2d m0 = data.rowwise().mean();
   const Eigen::Vector2d v0 = (data.colwise() - m0).array().square().rowwise().mean();
@@ -58,8 +69,8 @@ inline bool forward_sdes(const options& opt, std::ostream& out) {
   double worst = 0;
   auto run = [&](const auto& f) {
     const std::string name = f.name();
-    for (int k = 0; k <= 200; ++k) {
-      const double t = k / 200.0;
+    for (auto it = curve_times.rbegin(); it != curve_times.rend(); ++it) {
+      const double t = *it;
       coeffs.row(name, t, f.mean_coeff(t), f.mean_offset(t), f.std(t), f.diffusion(t));
     }
     sde::solve_options<> o;
@@ -83,7 +94,7 @@ inline bool forward_sdes(const options& opt, std::ostream& out) {
         worst = std::max({worst, std::abs(tm.z), std::abs(tv.z)});
       }
       for (sde::index_t j = 0; j < shown; ++j) samples.row(name, t, X(0, j), X(1, j));
-      out << "   t=" << fixed(t, 2) << ": a=" << fixed(a) << " b=" << fixed(b) << " s=" << fixed(s, 2);
+      out << "   t=" << fixed(t, 3) << ": a=" << fixed(a) << " b=" << fixed(b) << " s=" << fixed(s, 2);
     }
     out << '\n';
   };
@@ -94,7 +105,7 @@ inline bool forward_sdes(const options& opt, std::ostream& out) {
   moments.save(opt.dir, "sdes_moments.csv");
   samples.save(opt.dir, "sdes_samples.csv");
   report_check(out, ok,
-               "simulated mean and variance of each coordinate = a m0 + b and a^2 v0 + s^2 at t = 0.25 .. 1 for "
+               "simulated mean and variance of each coordinate = a m0 + b and a^2 v0 + s^2 at 3 log-SNR-spaced times and 1 for "
                "all three SDEs (16 z-tests per SDE), largest |z| = " + fixed(worst, 2));
   out << "files: sdes_coeffs.csv, sdes_moments.csv, sdes_samples.csv\n";
   return ok;

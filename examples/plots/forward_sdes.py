@@ -23,10 +23,11 @@ for s in sdes:
     sd_ex = [r["var_exact"] ** 0.5 for r in moments if r["sde"] == s and r["coord"] == 0]
     top[2].plot(tm, sd_mc, "o", ms=4, color=c, mfc="none")
     top[2].plot(tm, sd_ex, "x", ms=4, color=c)
-top[0].set(title=r"mean coefficient $a(t)$", xlabel="t", ylabel="a(t)")
-top[1].set(title=r"mean offset $b(t)$", xlabel="t", ylabel="b(t)")
-top[2].set(title=r"std $s(t)$ (o: simulated sd of $x_1$, x: $\sqrt{a^2 v_0 + s^2}$)", xlabel="t", ylabel="s(t)",
-           yscale="log")
+# times are spaced in the VP's log-SNR (examples/forward_sdes.hpp): a log time axis shows t < 0.25
+top[0].set(title=r"mean coefficient $a(t)$", xlabel="t (log scale)", ylabel="a(t)", xscale="log")
+top[1].set(title=r"mean offset $b(t)$", xlabel="t (log scale)", ylabel="b(t)", xscale="log")
+top[2].set(title=r"std $s(t)$ (o: simulated sd of $x_1$, x: $\sqrt{a^2 v_0 + s^2}$)", xlabel="t (log scale)",
+           ylabel="s(t)", yscale="log", xscale="log")
 top[0].legend(loc="lower left", fontsize=7)
 times = unique(samples, "t")
 data_x, data_y = column(samples, "x", sde="data"), column(samples, "y", sde="data")
@@ -40,6 +41,6 @@ for r, s in enumerate(sdes):
         a.scatter(x, y, s=1, alpha=0.5, color=COLOURS.get(s, "#444444"))
         a.set_aspect("equal", adjustable="datalim")
         a.tick_params(labelsize=7)
-        a.set_title(f"{s.upper()}, t = {t:g}", fontsize=8)
+        a.set_title(f"{s.upper()}, t = {t:.3g}", fontsize=8)
 fig.suptitle("Three forward SDEs: what they do to the same data (two moons)", y=0.94)
 save(fig, "forward_sdes")

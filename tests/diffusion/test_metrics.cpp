@@ -1,11 +1,12 @@
 // Sample metrics: exact 1-D W1, sliced W1 of shifted Gaussians = 2|m|/pi, MMD and
-// energy distance against closed forms, identical sets, the data-vs-data floor.
+// energy distance against closed forms, identical sets; the quality judge (floor distribution, z).
 #include <doctest/doctest.h>
 
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <ito/diffusion/gmm.hpp>
 #include <ito/diffusion/metrics.hpp>
+#include <ito/diffusion/quality.hpp>
 #include <numbers>
 
 using namespace ito::diffusion;
@@ -83,19 +84,71 @@ TEST_CASE("metrics: energy distance and MMD^2 of two shifted Gaussians match clo
   CHECK(rice_mean(1.0, 1.0) == doctest::Approx(1.54887).epsilon(0.0025 / 1.54887));
 }
 
-TEST_CASE("metrics: the data-vs-data floor (ref vs b) is what a perfect sampler gets") {
+TEST_CASE("metrics: compare(a, b, ref) scores ref against b with the same directions") {
   const Index n = 2000;
   const auto B = normal2(n, 0, 0, 31), ref = normal2(n, 0, 0, 32);
   const auto good = normal2(n, 0, 0, 33), bad = normal2(n, 0.5, 0, 34);
-  const comparison g = compare(good, B, ref);
+  const comparison g = compare(good, B, ref), b = compare(bad, B, ref);
   REQUIRE(g.floor.has_value());
-  CHECK(g.value.sw1 < 2.0 * g.floor->sw1);
-  CHECK(g.value.sw1 > 0.5 * g.floor->sw1);
-  const comparison b = compare(bad, B, ref);
-  CHECK(b.value.sw1 > 3 * b.floor->sw1);
-  CHECK(b.value.mmd > 3 * std::abs(b.floor->mmd));
-  CHECK(b.value.energy > 3 * b.floor->energy);
   CHECK(b.floor->sw1 == g.floor->sw1);  // same options: same directions, same floor
+  CHECK(g.floor->sw1 == sliced_wasserstein1(ref, B));
+}
+
+namespace {
+/// A 2-D mixture with a thin anisotropic component (std 0.1 across).
+gaussian_mixture thin_mixture() {
+  using vec = gaussian_mixture::vec;
+  using mat = gaussian_mixture::mat;
+  return gaussian_mixture({0.5, 0.3, 0.2}, {vec{{-1.0, 0.0}}, vec{{1.0, 0.5}}, vec{{0.0, -1.0}}},
+                          {mat{{0.25, 0.0}, {0.0, 0.01}}, mat{{0.04, 0.0}, {0.0, 0.04}}, mat{{0.01, 0.0}, {0.0, 0.3}}});
+}
+}  // namespace
+
+TEST_CASE("quality: exact draws sit inside the floor's distribution (|z| < 5 at n = 5000), wrong ones far out") {
+  quality_options o;
+  o.reference_size = 50000;
+  o.floor_draws = 30;
+  o.projections = 32;
+  o.seed = 3;
+  const Index n = 5000;
+  const gaussian_mixture g = thin_mixture();
+  const mixture_judge judge(g, n, o);
+  REQUIRE(judge.floor().values.size() == 30);
+  CHECK(judge.floor().sd > 0);
+  // the floor's spread: the mean of R = 30 draws has a relative se of sd/mean/sqrt(30)
+  MESSAGE("floor mean " << judge.floor().mean << ", sd " << judge.floor().sd);
+  for (std::uint64_t seed : {901u, 902u, 903u}) {
+    const quality_report q = judge.assess(g.sample(n, seed));
+    INFO("exact draw seed " << seed << ": z " << q.z << ", weights max |z| " << q.weights_max_abs_z);
+    CHECK(std::abs(q.z) < 5);
+    CHECK(q.weights_max_abs_z < 5);
+    CHECK(q.ratio == doctest::Approx(q.sw1 / q.floor_mean));
+  }
+  // a 10 % too wide sampler (all points scaled about the mean) and a shifted one (by 0.1, the thin std)
+  ensemble<double> X = g.sample(n, 904);
+  const Eigen::VectorXd m = X.rowwise().mean();
+  const ensemble<double> wide = ((X.colwise() - m) * 1.10).colwise() + m;
+  CHECK(judge.assess(wide).z > 8);
+  ensemble<double> shifted = X;
+  shifted.row(1).array() += 0.1;
+  CHECK(judge.assess(shifted).z > 8);
+  // wrong weights: the first component over-represented by replacing 10 % of the points
+  ensemble<double> reweighted = X;
+  const ensemble<double> extra = gaussian_mixture({1.0}, {g.means()[0]}, {g.covariances()[0]}).sample(n / 10, 905);
+  reweighted.rightCols(n / 10) = extra;
+  CHECK(judge.assess(reweighted).weights_max_abs_z > 5);
+  CHECK_THROWS_AS(judge.assess(X.leftCols(100)), ito::invalid_argument);
+}
+
+TEST_CASE("quality: the paired error of identical sets is 0 and of a shift is the shift") {
+  const auto A = normal2(100, 0, 0, 51);
+  ensemble<double> B = A;
+  CHECK(paired_error(A, B).rms == 0);
+  B.row(0).array() += 0.3;
+  B.row(1).array() += 0.4;
+  CHECK(paired_error(A, B).rms == doctest::Approx(0.5));
+  CHECK(paired_error(A, B).max == doctest::Approx(0.5));
+  CHECK_THROWS_AS(paired_error(A, B.leftCols(5)), ito::invalid_argument);
 }
 
 TEST_CASE("metrics: subsampling above max_points is deterministic and close to the full value") {
