@@ -123,8 +123,8 @@ class brownian_tree {
   /// dW = W(t) - W(s) and dZ = I_(1,0)(s, t) = int_s^t (W_u - W_s) du, every path.
   void increment(S s, S t, ensemble<S>& dW, ensemble<S>& dZ) {
     detail::require(s <= t, "s", s, "<= t = " + detail::to_text(t));
-    value_double(s, wsd_, ysd_);
-    value_double(t, wtd_, ytd_);
+    value_in_double(s, wsd_, ysd_);
+    value_in_double(t, wtd_, ytd_);
     dW = (wtd_ - wsd_).template cast<S>();
     dZ = (ytd_ - ysd_ - (double(t) - double(s)) * wsd_).template cast<S>();
   }
@@ -268,7 +268,10 @@ class brownian_tree {
     cached = leaf;
     shared_leaf_ = -2;
   }
-  void value_double(S t, ensemble<double>& w, ensemble<double>& y) {
+ public:
+  /// W(t) and Y(t) in double, the tree's own precision (for sources and steppers
+  /// that difference values: no rounding to S before the subtraction).
+  void value_in_double(S t, ensemble<double>& w, ensemble<double>& y) {
     check_time("t", t);
     const auto [leaf, s] = locate(double(t));
     descend_all(leaf);
@@ -284,6 +287,7 @@ class brownian_tree {
         y(i, j) = ya_[o] + h * (s * wa_[o] + s * s / 2 * dw_[o] + cy * hh_[o]);
       }
   }
+ private:
   void value_per_path_double(const S* t, ensemble<double>& w, ensemble<double>* y) {
     w.resize(m_, b_);
     if (y) y->resize(m_, b_);
