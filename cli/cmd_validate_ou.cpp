@@ -250,6 +250,7 @@ solve_options<double> make_solve_options(const options& o, const std::vector<dou
   so.paths = o.paths;
   so.seed = o.seed;
   so.threads = o.threads;
+  so.keep_paths = true;  // sample_at reads the snapshots
   for (double t : ts)
     if (t < t1 * (1 - 1e-12)) so.save_times.push_back(t);
   return so;
