@@ -2,13 +2,15 @@
 /// \file normal.hpp
 /// \brief Counter-based standard normals: Philox4x32-10 words (philox.hpp)
 /// turned into normals by the Box–Muller transform (Box & Muller 1958) with
-/// SLEEF's vector log (1 ULP) and sincospi (0.506 ULP), double and float.
+/// SLEEF's vector log and sincos (1 ULP each), double and float.
 ///
 /// Identity. Normal number k of path p in stream (seed, stream) is a pure
 /// function of (seed, stream, p, k):
 ///   double: Philox position q = k / 2 gives words w0..w3;
 ///           u = (((w1:w0) >> 12) + 1/2) 2^-52,  v = (((w3:w2) >> 12) + 1/2) 2^-51 - 1,
-///           r = sqrt(-2 log u);  z_{2q} = r cos(pi v),  z_{2q+1} = r sin(pi v).
+///           r = sqrt(-2 log u);  z_{2q} = r cos(pi v),  z_{2q+1} = r sin(pi v)
+///           (pi v: one rounded product; sincos(pi v) rather than sincospi(v),
+///           which costs twice as much in SLEEF 3.5).
 ///   float:  Philox position q = k / 4; two pairs, (w0, w1) -> z_{4q}, z_{4q+1} and
 ///           (w2, w3) -> z_{4q+2}, z_{4q+3}, with
 ///           u = clamp(float(w >> 1) 2^-31, [2^-32, 1 - 2^-24]),  v = float(w' >> 1) 2^-30 - 1.
@@ -24,7 +26,7 @@
 /// conversions are IEEE-exact, so both paths give identical numbers (tested in
 /// tests/sde/test_random_normal.cpp). On a CPU without FMA (no AVX2 build,
 /// checked at run time) the scalar path falls back to SLEEF's non-FMA scalar
-/// log/sincospi, whose last bit may differ: the numbers are then equal to
+/// log/sincos, whose last bit may differ: the numbers are then equal to
 /// within 1-2 ULP, not bit-identical, across such machines.
 
 #include <sleef.h>
@@ -52,8 +54,8 @@
 extern "C" {
 double Sleef_finz_logd1_u10purecfma(double);
 float Sleef_finz_logf1_u10purecfma(float);
-Sleef_double_2 Sleef_finz_sincospid1_u05purecfma(double);
-Sleef_float_2 Sleef_finz_sincospif1_u05purecfma(float);
+Sleef_double_2 Sleef_finz_sincosd1_u10purecfma(double);
+Sleef_float_2 Sleef_finz_sincosf1_u10purecfma(float);
 }
 #endif
 
@@ -92,29 +94,33 @@ inline double log_scalar(double x) {
 inline float log_scalar(float x) {
   return cpu_has_fma() ? Sleef_finz_logf1_u10purecfma(x) : Sleef_logf_u10(x);
 }
-/// {sin(pi x), cos(pi x)}
-inline void sincospi_scalar(double x, double& s, double& c) {
+/// {sin(x), cos(x)} (SLEEF, 1 ULP)
+inline void sincos_scalar(double x, double& s, double& c) {
   if (cpu_has_fma()) {
-    const Sleef_double_2 r = Sleef_finz_sincospid1_u05purecfma(x);
+    const Sleef_double_2 r = Sleef_finz_sincosd1_u10purecfma(x);
     s = r.x;
     c = r.y;
   } else {
-    const Sleef_double2 r = Sleef_sincospi_u05(x);
+    const Sleef_double2 r = Sleef_sincos_u10(x);
     s = r.x;
     c = r.y;
   }
 }
-inline void sincospi_scalar(float x, float& s, float& c) {
+inline void sincos_scalar(float x, float& s, float& c) {
   if (cpu_has_fma()) {
-    const Sleef_float_2 r = Sleef_finz_sincospif1_u05purecfma(x);
+    const Sleef_float_2 r = Sleef_finz_sincosf1_u10purecfma(x);
     s = r.x;
     c = r.y;
   } else {
-    const Sleef_float2 r = Sleef_sincospif_u05(x);
+    const Sleef_float2 r = Sleef_sincosf_u10(x);
     s = r.x;
     c = r.y;
   }
 }
+
+/// pi rounded to double and to float: the angle is (pi v) rounded once.
+inline constexpr double kPi = 3.14159265358979323846;
+inline constexpr float kPif = 3.14159265358979323846f;
 
 /// The uniforms of the transform, exactly as documented in the file comment.
 inline double radius_uniform(std::uint32_t lo, std::uint32_t hi) {
@@ -138,7 +144,7 @@ inline void box_muller(const r123::Philox4x32::ctr_type& w, double* z) {
   const double v = angle_uniform(w[2], w[3]);
   const double r = std::sqrt(log_scalar(u) * -2.0);
   double s, c;
-  sincospi_scalar(v, s, c);
+  sincos_scalar(v * kPi, s, c);
   z[0] = r * c;
   z[1] = r * s;
 }
@@ -148,7 +154,7 @@ inline void box_muller(const r123::Philox4x32::ctr_type& w, float* z) {
     const float v = angle_uniform(w[2 * pair + 1]);
     const float r = std::sqrt(log_scalar(u) * -2.0f);
     float s, c;
-    sincospi_scalar(v, s, c);
+    sincos_scalar(v * kPif, s, c);
     z[2 * pair] = r * c;
     z[2 * pair + 1] = r * s;
   }
@@ -169,15 +175,15 @@ using i32w = std::int32_t __attribute__((vector_size(64)));
 using f32w = float __attribute__((vector_size(64)));     // both pairs' lanes
 inline u64v mul32(u64v a, u64v b) { return (u64v)_mm512_mul_epu32((__m512i)a, (__m512i)b); }
 inline f64v vlog(f64v x) { return (f64v)Sleef_finz_logd8_u10avx512f((__m512d)x); }
-inline void vsincospi(f64v x, f64v& s, f64v& c) {
-  const auto r = Sleef_finz_sincospid8_u05avx512f((__m512d)x);
+inline void vsincos(f64v x, f64v& s, f64v& c) {
+  const auto r = Sleef_finz_sincosd8_u10avx512f((__m512d)x);
   s = (f64v)r.x;
   c = (f64v)r.y;
 }
 inline f64v vsqrt(f64v x) { return (f64v)_mm512_sqrt_pd((__m512d)x); }
 inline f32w vlog(f32w x) { return (f32w)Sleef_finz_logf16_u10avx512f((__m512)x); }
-inline void vsincospi(f32w x, f32w& s, f32w& c) {
-  const auto r = Sleef_finz_sincospif16_u05avx512f((__m512)x);
+inline void vsincos(f32w x, f32w& s, f32w& c) {
+  const auto r = Sleef_finz_sincosf16_u10avx512f((__m512)x);
   s = (f32w)r.x;
   c = (f32w)r.y;
 }
@@ -192,48 +198,66 @@ using i32w = std::int32_t __attribute__((vector_size(32)));
 using f32w = float __attribute__((vector_size(32)));
 inline u64v mul32(u64v a, u64v b) { return (u64v)_mm256_mul_epu32((__m256i)a, (__m256i)b); }
 inline f64v vlog(f64v x) { return (f64v)Sleef_finz_logd4_u10avx2((__m256d)x); }
-inline void vsincospi(f64v x, f64v& s, f64v& c) {
-  const auto r = Sleef_finz_sincospid4_u05avx2((__m256d)x);
+inline void vsincos(f64v x, f64v& s, f64v& c) {
+  const auto r = Sleef_finz_sincosd4_u10avx2((__m256d)x);
   s = (f64v)r.x;
   c = (f64v)r.y;
 }
 inline f64v vsqrt(f64v x) { return (f64v)_mm256_sqrt_pd((__m256d)x); }
 inline f32w vlog(f32w x) { return (f32w)Sleef_finz_logf8_u10avx2((__m256)x); }
-inline void vsincospi(f32w x, f32w& s, f32w& c) {
-  const auto r = Sleef_finz_sincospif8_u05avx2((__m256)x);
+inline void vsincos(f32w x, f32w& s, f32w& c) {
+  const auto r = Sleef_finz_sincosf8_u10avx2((__m256)x);
   s = (f32w)r.x;
   c = (f32w)r.y;
 }
 inline f32w vsqrt(f32w x) { return (f32w)_mm256_sqrt_ps((__m256)x); }
 #endif
 constexpr int L = ITO_RANDOM_LANES;
+#if ITO_RANDOM_LANES == 8
+inline i32w concat(i32v x, i32v y) { return __builtin_shufflevector(x, y, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15); }
+inline f32v low(f32w x) { return __builtin_shufflevector(x, x, 0, 1, 2, 3, 4, 5, 6, 7); }
+inline f32v high(f32w x) { return __builtin_shufflevector(x, x, 8, 9, 10, 11, 12, 13, 14, 15); }
+#else
+inline i32w concat(i32v x, i32v y) { return __builtin_shufflevector(x, y, 0, 1, 2, 3, 4, 5, 6, 7); }
+inline f32v low(f32w x) { return __builtin_shufflevector(x, x, 0, 1, 2, 3); }
+inline f32v high(f32w x) { return __builtin_shufflevector(x, x, 4, 5, 6, 7); }
+#endif
+
+/// The ten round keys of a Philox4x32-10 key, broadcast to every lane.
+struct philox_schedule {
+  u64v k0[10], k1[10];
+  explicit philox_schedule(const r123::Philox4x32::key_type& key) {
+    std::uint32_t a = key[0], b = key[1];
+    for (int r = 0; r < 10; ++r, a += 0x9E3779B9u, b += 0xBB67AE85u) {  // PHILOX_W32_0/1
+      k0[r] = u64v{} + std::uint64_t(a);
+      k1[r] = u64v{} + std::uint64_t(b);
+    }
+  }
+};
 
 /// Words w[0..3] of Philox4x32-10 at counters (position, path0 + lane), lane < L.
-inline void philox_lanes(const r123::Philox4x32::key_type& key, std::uint64_t path0, std::uint64_t position,
-                         u64v w[4]) {
+/// Only the low 32 bits of each 64-bit lane matter inside the rounds
+/// (_mm*_mul_epu32 reads only them, xor is bitwise), so the masks are applied
+/// once at the end.
+inline void philox_lanes(const philox_schedule& ks, std::uint64_t path0, std::uint64_t position, u64v w[4]) {
   u64v lane;
   for (int l = 0; l < L; ++l) lane[l] = std::uint64_t(l);
   const u64v path = path0 + lane;
   const u64v mask = u64v{} + 0xFFFFFFFFull;
   u64v c0 = u64v{} + (position & 0xFFFFFFFFull), c1 = u64v{} + (position >> 32);
-  u64v c2 = path & mask, c3 = path >> 32;
-  std::uint32_t k0 = key[0], k1 = key[1];
-  const u64v m0 = u64v{} + 0xD2511F53ull, m1 = u64v{} + 0xCD9E8D57ull;
+  u64v c2 = path, c3 = path >> 32;
+  const u64v m0 = u64v{} + 0xD2511F53ull, m1 = u64v{} + 0xCD9E8D57ull;  // PHILOX_M4x32_0/1
   for (int round = 0; round < 10; ++round) {
     const u64v p0 = mul32(m0, c0), p1 = mul32(m1, c2);
-    const u64v n0 = (p1 >> 32) ^ c1 ^ std::uint64_t(k0);
-    const u64v n2 = (p0 >> 32) ^ c3 ^ std::uint64_t(k1);
-    c0 = n0;
-    c1 = p1 & mask;
-    c2 = n2;
-    c3 = p0 & mask;
-    k0 += 0x9E3779B9u;
-    k1 += 0xBB67AE85u;
+    c0 = (p1 >> 32) ^ c1 ^ ks.k0[round];
+    c2 = (p0 >> 32) ^ c3 ^ ks.k1[round];
+    c1 = p1;
+    c3 = p0;
   }
-  w[0] = c0;
-  w[1] = c1;
-  w[2] = c2;
-  w[3] = c3;
+  w[0] = c0 & mask;
+  w[1] = c1 & mask;
+  w[2] = c2 & mask;
+  w[3] = c3 & mask;
 }
 
 /// z[e][lane] = element e of the Philox call of path path0 + lane (double: e < 2).
@@ -245,33 +269,27 @@ inline void box_muller_lanes(const u64v w[4], f64v z[2]) {
   const f64v v = ((f64v)(kv | magic) - off) * 0x1p-51 - 1.0;
   const f64v r = vsqrt(vlog(u) * -2.0);
   f64v s, c;
-  vsincospi(v, s, c);
+  vsincos(v * kPi, s, c);
   z[0] = r * c;
   z[1] = r * s;
 }
 /// float: z[e][lane], e < 4.
 inline void box_muller_lanes(const u64v w[4], f32v z[4]) {
-  i32w a, b;  // lanes [0, L): pair 0, [L, 2L): pair 1
-  for (int l = 0; l < L; ++l) {
-    a[l] = std::int32_t(w[0][l] >> 1);
-    a[L + l] = std::int32_t(w[2][l] >> 1);
-    b[l] = std::int32_t(w[1][l] >> 1);
-    b[L + l] = std::int32_t(w[3][l] >> 1);
-  }
+  // lanes [0, L): pair 0 (w0, w1), [L, 2L): pair 1 (w2, w3)
+  const i32w a = concat(__builtin_convertvector(w[0] >> 1, i32v), __builtin_convertvector(w[2] >> 1, i32v));
+  const i32w b = concat(__builtin_convertvector(w[1] >> 1, i32v), __builtin_convertvector(w[3] >> 1, i32v));
   f32w u = __builtin_convertvector(a, f32w) * 0x1p-31f;
   u = u < 0x1p-32f ? f32w{} + 0x1p-32f : u;
   u = u > 0x1.fffffep-1f ? f32w{} + 0x1.fffffep-1f : u;
   const f32w v = __builtin_convertvector(b, f32w) * 0x1p-30f - 1.0f;
   const f32w r = vsqrt(vlog(u) * -2.0f);
   f32w s, c;
-  vsincospi(v, s, c);
+  vsincos(v * kPif, s, c);
   const f32w zc = r * c, zs = r * s;
-  for (int l = 0; l < L; ++l) {
-    z[0][l] = zc[l];
-    z[1][l] = zs[l];
-    z[2][l] = zc[L + l];
-    z[3][l] = zs[L + l];
-  }
+  z[0] = low(zc);
+  z[1] = low(zs);
+  z[2] = high(zc);
+  z[3] = high(zs);
 }
 #endif
 
@@ -312,10 +330,11 @@ void fill_counter_normals(const counter_key& key, std::uint64_t path0, std::int6
 #if ITO_RANDOM_LANES > 1
   using namespace random_detail;
   using zv = std::conditional_t<sizeof(S) == 8, f64v, f32v>;
+  const philox_schedule ks(key.key);
   for (; j + L <= paths; j += L) {
     for (std::int64_t q = 0; q < nq; ++q) {
       u64v w[4];
-      philox_lanes(key.key, path0 + std::uint64_t(j), q0 + std::uint64_t(q), w);
+      philox_lanes(ks, path0 + std::uint64_t(j), q0 + std::uint64_t(q), w);
       zv z[n] = {};
       box_muller_lanes(w, z);
       for (std::int64_t e = 0; e < n; ++e) {
