@@ -153,8 +153,11 @@ class brownian_block {
 template <class S = double>
 class counter_brownian {
  public:
-  counter_brownian(std::uint64_t seed, std::uint64_t first_path, index_t noise_dim, index_t paths)
-      : wkey_(seed, stream_id::brownian), zkey_(seed, stream_id::space_time_area), path0_(first_path),
+  /// `stream`: the stream of dW (brownian for solve; sampler, training, ...
+  /// for other users of per-path normals); dZ always uses space_time_area.
+  counter_brownian(std::uint64_t seed, std::uint64_t first_path, index_t noise_dim, index_t paths,
+                   stream_id stream = stream_id::brownian)
+      : wkey_(seed, stream), zkey_(seed, stream_id::space_time_area), path0_(first_path),
         m_(noise_dim), b_(paths) {
     detail::require(noise_dim > 0, "noise_dim", noise_dim, "> 0");
     detail::require(paths > 0, "paths", paths, "> 0");
@@ -171,6 +174,13 @@ class counter_brownian {
   index_t paths() const { return b_; }
   /// The index of the next step.
   std::int64_t step() const { return k_; }
+
+  /// Standard normals xi (m x B) of the next step (dW = sqrt(h) xi).
+  void normals(ensemble<S>& xi) {
+    xi.resize(m_, b_);
+    take(wkey_, wbuf_, wfirst_, S(1), xi);
+    ++k_;
+  }
 
   /// dW over the next step of length h: m x B, N(0, h).
   void increment(S h, ensemble<S>& dW) {
@@ -234,12 +244,12 @@ class tree_brownian {
   /// dW = W(t) - W(s) over the step [s, t] (the time loop passes its grid times,
   /// so no clock is accumulated); W(s) is reused from the previous step.
   void increment_between(S s, S t, ensemble<S>& dW) {
-    advance(s, t);
+    advance(s, t, false);
     dW = (w1_ - w0_).template cast<S>();
     swap();
   }
   void increment_between(S s, S t, ensemble<S>& dW, ensemble<S>& dZ) {
-    advance(s, t);
+    advance(s, t, true);
     dW = (w1_ - w0_).template cast<S>();
     dZ = (y1_ - y0_ - (double(t) - double(s)) * w0_).template cast<S>();
     swap();
@@ -256,11 +266,12 @@ class tree_brownian {
     return brownian_tree<S>(s.seed, S(s.t0), S(s.t1), S(s.min_step / 64), s.noise_dim, std::uint64_t(s.first_path),
                             s.paths);
   }
-  void advance(S s, S t) {
-    if (!started_ || double(s) != t_) tree_.value_in_double(s, w0_, y0_);
+  void advance(S s, S t, bool with_y) {
+    if (!started_ || double(s) != t_ || (with_y && !have_y_)) tree_.value_in_double(s, w0_, with_y ? &y0_ : nullptr);
     started_ = true;
     t_ = double(std::min(t, tree_.t1()));
-    tree_.value_in_double(S(t_), w1_, y1_);
+    tree_.value_in_double(S(t_), w1_, with_y ? &y1_ : nullptr);
+    have_y_ = with_y;
   }
   void swap() {
     std::swap(w0_, w1_);
@@ -269,7 +280,7 @@ class tree_brownian {
 
   brownian_tree<S> tree_;
   double t_ = 0;  ///< the end of the last step (W(t_) is in w0_ after swap)
-  bool started_ = false;
+  bool started_ = false, have_y_ = false;  ///< have_y_: y0_ holds Y at t_
   ensemble<double> w0_, y0_, w1_, y1_;
 };
 

@@ -271,12 +271,27 @@ class brownian_tree {
  public:
   /// W(t) and Y(t) in double, the tree's own precision (for sources and steppers
   /// that difference values: no rounding to S before the subtraction).
-  void value_in_double(S t, ensemble<double>& w, ensemble<double>& y) {
+  void value_in_double(S t, ensemble<double>& w, ensemble<double>& y) { value_in_double(t, w, &y); }
+  /// The same, Y only if y != nullptr.
+  void value_in_double(S t, ensemble<double>& w, ensemble<double>* y) {
     check_time("t", t);
     const auto [leaf, s] = locate(double(t));
     descend_all(leaf);
     w.resize(m_, b_);
-    y.resize(m_, b_);
+    if (!y) {
+      const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
+      const double cw = 6 * s * (1 - s);
+      const double *wa = wa_.data() + base, *dw = dw_.data() + base, *hh = hh_.data() + base;
+      double* o = w.data();
+      if (m_ == 1) {
+        for (index_t j = 0; j < b_; ++j) o[j] = wa[j] + s * dw[j] + cw * hh[j];
+      } else {
+        for (index_t i = 0; i < m_; ++i)
+          for (index_t j = 0; j < b_; ++j) w(i, j) = wa[i * b_ + j] + s * dw[i * b_ + j] + cw * hh[i * b_ + j];
+      }
+      return;
+    }
+    y->resize(m_, b_);
     const double h = (t1_ - t0_) / std::ldexp(1.0, n_);
     const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
     const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
@@ -284,7 +299,7 @@ class brownian_tree {
       for (index_t j = 0; j < b_; ++j) {
         const std::size_t o = base + std::size_t(i * b_ + j);
         w(i, j) = wa_[o] + s * dw_[o] + cw * hh_[o];
-        y(i, j) = ya_[o] + h * (s * wa_[o] + s * s / 2 * dw_[o] + cy * hh_[o]);
+        (*y)(i, j) = ya_[o] + h * (s * wa_[o] + s * s / 2 * dw_[o] + cy * hh_[o]);
       }
   }
  private:
