@@ -1,7 +1,10 @@
 // Benchmark W1 (issue 2, sec. 5): Euler–Maruyama on the 1-D OU process,
-// 100000 paths x 1000 steps, double. Rows: ito on 1 and 2 threads, the obvious
-// hand-written loop, and drawing the normals alone (the floor). Each row
-// reports the counter mpath_steps_per_s (million path-steps per wall second).
+// 100000 paths x 1000 steps, double. Rows: ito on 1 and 2 threads (the
+// default counter-based source), ito with the legacy mt19937_64 + ziggurat
+// source, ito with the Brownian tree, ito in float, the obvious hand-written
+// loop, and the floors: drawing the increments alone through each source
+// (stepping overhead = ito / floor - 1 on one thread). Each row reports the
+// counter mpath_steps_per_s (million path-steps per wall second).
 //
 //   bench_em_ou [--paths=N] [--steps=M] [--block-size=B] [google benchmark flags,
 //                e.g. --benchmark_format=json]
@@ -31,6 +34,18 @@ void run_row(benchmark::State& state, F&& f) {
 
 void ito_threads(benchmark::State& state, unsigned threads) {
   run_row(state, [&] { return ito::bench::em_ou_ito(params, threads, block_size); });
+}
+
+template <class S, class Source>
+void ito_source(benchmark::State& state, unsigned threads) {
+  run_row(state, [&] {
+    return double(ito::bench::em_ou_ito_solve_with<S, Source>(params, threads, block_size).terminal_moments().mean(0));
+  });
+}
+
+template <class S, class Source>
+void source_floor(benchmark::State& state) {
+  run_row(state, [] { return ito::bench::em_ou_source_floor<S, Source>(params); });
 }
 
 void hand_loop(benchmark::State& state) {
@@ -69,6 +84,28 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("em_ou/ito/threads:" + std::to_string(threads)).c_str(), ito_threads, threads)
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
+  using ito::sde::brownian_block;
+  using ito::sde::counter_brownian;
+  using ito::sde::tree_brownian;
+  for (unsigned threads : {1u, 2u})
+    benchmark::RegisterBenchmark(("em_ou/ito_legacy_mt19937/threads:" + std::to_string(threads)).c_str(),
+                                 ito_source<double, brownian_block<double>>, threads)
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("em_ou/ito_tree/threads:1", ito_source<double, tree_brownian<double>>, 1u)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
+  for (unsigned threads : {1u, 2u})
+    benchmark::RegisterBenchmark(("em_ou/ito_float/threads:" + std::to_string(threads)).c_str(),
+                                 ito_source<float, counter_brownian<float>>, threads)
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("em_ou/counter_increments_floor", source_floor<double, counter_brownian<double>>)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("em_ou/tree_increments_floor", source_floor<double, tree_brownian<double>>)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("em_ou/hand_loop", hand_loop)->UseRealTime()->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("em_ou/normals_floor", normals_floor)->UseRealTime()->Unit(benchmark::kMillisecond);
   int n = int(rest.size());

@@ -14,6 +14,53 @@
 
 namespace ito::bench {
 
+/// ito with a chosen Brownian source (sde::counter_brownian<S>, the default;
+/// sde::tree_brownian<S>; the legacy sde::brownian_block<S>) and scalar type S.
+template <class S, class Source>
+inline sde::solution<S> em_ou_ito_solve_with(const em_ou_params& q, unsigned threads, index_t block_size = 0) {
+  auto p = em_ou_problem<S>(q);
+  sde::solve_options<S> opt;
+  opt.steps = q.steps;
+  opt.paths = q.paths;
+  opt.seed = q.seed;
+  opt.threads = threads;
+  opt.keep_terminal = true;
+  opt.keep_paths = false;
+  if (block_size > 0) opt.block_size = block_size;
+  return sde::solve<decltype(p), sde::euler_maruyama, Source>(p, sde::euler_maruyama{}, opt);
+}
+
+/// The floor of a Brownian source: the increments of every block of 512 paths
+/// over every step, drawn through the source exactly as solve's loop asks for
+/// them, and nothing else (one thread). Returns a checksum.
+template <class S, class Source>
+inline double em_ou_source_floor(const em_ou_params& q, index_t block = 512) {
+  sde::ensemble<S> dW;
+  double total = 0;
+  const S h = S(q.t1 / double(q.steps));
+  for (index_t first = 0; first < q.paths; first += block) {
+    sde::brownian_setup s;
+    s.seed = q.seed;
+    s.block = first / block;
+    s.first_path = first;
+    s.paths = std::min(block, q.paths - first);
+    s.t0 = 0;
+    s.t1 = q.t1;
+    s.steps = q.steps;
+    s.dt = q.t1 / double(q.steps);
+    s.min_step = s.dt;
+    Source src(s);
+    for (index_t k = 0; k < q.steps; ++k) {
+      if constexpr (requires { src.increment_between(S(0), S(0), dW); })
+        src.increment_between(S(double(k) * s.dt), S(double(k + 1) * s.dt), dW);
+      else
+        src.increment(h, dW);
+      total += double(dW(0, 0));
+    }
+  }
+  return total;
+}
+
 /// The obvious hand-written loop: one engine, paths x steps, one thread.
 /// Returns the terminal mean.
 inline double em_ou_hand_loop(const em_ou_params& q) {

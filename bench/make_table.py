@@ -86,6 +86,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cpp", required=True)
     ap.add_argument("--peers", action="append", default=[])
+    ap.add_argument("--normals", help="bench_normals Google Benchmark JSON")
     ap.add_argument("--ito-train")
     ap.add_argument("--ito-sample")
     ap.add_argument("--torch-nn")
@@ -128,10 +129,17 @@ def main():
         ratio = ito2 / rate if (ito2 and rate) else None
         L.append(f"| {label} | {fmt(rate)} | {fmt(ratio, 2) if ratio else 'n/a'} |")
 
-    row("ito, 2 threads (`solve`, `euler_maruyama`, keep_terminal)", ito2)
+    row("ito, 2 threads (`solve`, `euler_maruyama`, keep_terminal; counter-based normals)", ito2)
     row("ito, 1 thread", ito1)
+    row("ito, legacy mt19937_64 + ziggurat source, 2 threads", cpp.get("em_ou/ito_legacy_mt19937/threads:2"))
+    row("ito, legacy mt19937_64 + ziggurat source, 1 thread", cpp.get("em_ou/ito_legacy_mt19937/threads:1"))
+    row("ito, Brownian tree source, 1 thread", cpp.get("em_ou/ito_tree/threads:1"))
+    row("ito float, 2 threads", cpp.get("em_ou/ito_float/threads:2"))
+    row("ito float, 1 thread", cpp.get("em_ou/ito_float/threads:1"))
+    row("counter increments only, through the source (floor, 1 thread)", cpp.get("em_ou/counter_increments_floor"))
+    row("tree increments only, through the source (1 thread)", cpp.get("em_ou/tree_increments_floor"))
     row("hand-written C++ loop (Boost mt19937_64 + normal, 1 thread)", hand)
-    row("normals only, same engine (floor, 1 thread)", floor)
+    row("normals only, Boost engine (legacy floor, 1 thread)", floor)
     for name, r in peers.items():
         extra = f", {r['paths']} paths x {r['steps']} steps"
         if r.get("library") == "torch":
@@ -146,18 +154,29 @@ def main():
     np64 = fastest("numpy float64")
     pt64 = fastest("PyTorch float64")
     r_hand = ito2 / hand if (ito2 and hand) else None
-    overhead = (floor / ito1 - 1) if (floor and ito1) else None
+    cfloor = cpp.get("em_ou/counter_increments_floor")
+    overhead = (cfloor / ito1 - 1) if (cfloor and ito1) else None
+    tree1 = cpp.get("em_ou/ito_tree/threads:1")
+    tree_cost = (ito1 / tree1) if (tree1 and ito1) else None
+    f1 = cpp.get("em_ou/ito_float/threads:1")
+    f2 = cpp.get("em_ou/ito_float/threads:2")
+    ptf32 = fastest("PyTorch float32")
+    r_f_pt = (max(x for x in (f1, f2) if x) / ptf32) if ((f1 or f2) and ptf32) else None
     r_np = ito2 / np64 if (ito2 and np64) else None
     r_pt = ito2 / pt64 if (ito2 and pt64) else None
-    L.append("Targets (issue 2, sec. 5):")
+    L.append("Targets (issue 13):")
     L.append("")
     L.append("| Target | Measured | Verdict |")
     L.append("|---|---:|---|")
-    L.append(f"| ito 2 threads >= 1.8x hand-written loop | {fmt(r_hand, 2)}x | {verdict(r_hand, 1.8)} |")
-    L.append(f"| ito stepping overhead <= 20% over drawing the normals (floor / ito 1 thread - 1) | "
-             f"{fmt(overhead * 100 if overhead is not None else None)}% | {verdict(overhead, 0.20, False)} |")
-    L.append(f"| ito >= 20x numpy float64 (ito 2 threads / fastest numpy float64 row) | {fmt(r_np, 2)}x | {verdict(r_np, 20)} |")
-    L.append(f"| ito >= 8x PyTorch float64 (ito 2 threads / fastest PyTorch float64 row) | {fmt(r_pt, 2)}x | {verdict(r_pt, 8)} |")
+    L.append(f"| ito 2 threads >= 1200 Mpath-steps/s (absolute: only on an idle machine) | {fmt(ito2)} | {verdict(ito2, 1200)} |")
+    L.append(f"| ito 2 threads >= 4.5x hand-written loop | {fmt(r_hand, 2)}x | {verdict(r_hand, 4.5)} |")
+    L.append(f"| ito stepping overhead <= 15% over drawing the increments (counter floor / ito 1 thread - 1) | "
+             f"{fmt(overhead * 100 if overhead is not None else None)}% | {verdict(overhead, 0.15, False)} |")
+    L.append(f"| ito >= 13x numpy float64 (ito 2 threads / fastest numpy float64 row) | {fmt(r_np, 2)}x | {verdict(r_np, 13)} |")
+    L.append(f"| ito float >= 5x PyTorch float32's best | {fmt(r_f_pt, 2)}x | {verdict(r_f_pt, 5)} |")
+    L.append(f"| EM step from the Brownian tree <= 3x a step from the fixed-step source (ito 1 thread / tree 1 thread) | "
+             f"{fmt(tree_cost, 2)}x | {verdict(tree_cost, 3, False)} |")
+    L.append(f"| (issue 2) ito >= 8x PyTorch float64 | {fmt(r_pt, 2)}x | {verdict(r_pt, 8)} |")
     if ito1 and np64 and pt64:
         L.append("")
         L.append(f"On one thread each: ito / numpy float64 = {fmt(ito1 / np64, 2)}x, "
@@ -165,6 +184,36 @@ def main():
     if a.peer_env:
         L.append("")
         L.append(f"Peers ran as: `{a.peer_env}`.")
+
+    # ---- normals per second per core (issue 13), if present ----
+    nd = load(a.normals)
+    if nd:
+        rates = {}
+        for b in nd.get("benchmarks", []):
+            if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
+                continue
+            name = b.get("run_name", b.get("name", ""))
+            for key in ("normals_per_s", "calls_per_s"):
+                if key in b:
+                    rates[name] = (key, b[key], b.get("cycles_per_item"))
+        L.append("")
+        L.append("## Normals per second, one core")
+        L.append("")
+        L.append("| Row | per second | cycles per item (nominal clock) |")
+        L.append("|---|---:|---:|")
+        for name, (key, v, cyc) in rates.items():
+            unit = "Philox calls" if key == "calls_per_s" else "normals"
+            L.append(f"| {name} | {v/1e6:,.0f} M {unit} | {fmt(cyc, 2) if cyc else 'n/a'} |")
+        cd = rates.get("normals/counter/double", (None, None, None))[1]
+        cf = rates.get("normals/counter/float", (None, None, None))[1]
+        zd = rates.get("normals/ziggurat_mt19937/double", (None, None, None))[1]
+        L.append("")
+        L.append("| Target (issue 13) | Measured | Verdict |")
+        L.append("|---|---:|---|")
+        L.append(f"| double: 3x today's stream (counter / ziggurat, side by side) | {fmt(cd / zd if cd and zd else None, 2)}x | "
+                 f"{verdict(cd / zd if cd and zd else None, 3)} |")
+        L.append(f"| double >= 8e8 per core (absolute: only on an idle machine) | {fmt(cd / 1e6 if cd else None)} M | {verdict(cd, 8e8)} |")
+        L.append(f"| float >= 1.6e9 per core (absolute: only on an idle machine) | {fmt(cf / 1e6 if cf else None)} M | {verdict(cf, 1.6e9)} |")
 
     # ---- W2/W3 (issue 5), if present ----
     it = load(a.ito_train)

@@ -40,6 +40,13 @@ echo "== W1 C++ rows: $bench_bin" >&2
 "$bench_bin" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
   --benchmark_out="$out/em_ou_cpp.json" --benchmark_out_format=json "$@" >&2
 
+normals_args=()
+if [ -x "$build/bench/bench_normals" ]; then
+  echo "== normals: $build/bench/bench_normals" >&2
+  "$build/bench/bench_normals" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+    --benchmark_out="$out/normals.json" --benchmark_out_format=json >&2 && normals_args+=(--normals "$out/normals.json")
+fi
+
 echo "== W1 peers: bench/peers/em_ou.py" >&2
 peer_size=(--paths "${ITO_PEER_PATHS:-100000}" --steps "${ITO_PEER_STEPS:-200}")
 peers_args=()
@@ -74,7 +81,7 @@ if has_bench train; then
   fi
 fi
 
-"$py" bench/make_table.py --cpp "$out/em_ou_cpp.json" "${peers_args[@]}" "${nn_args[@]}" \
+"$py" bench/make_table.py --cpp "$out/em_ou_cpp.json" "${peers_args[@]}" "${nn_args[@]}" "${normals_args[@]}" \
   --date "$date_now" --cpu "$cpu" --load "$load" \
   --peer-env "${peer_env[*]} $py (rows marked 'malloc tuned' also ${tuned_env[*]})" > "$out/table.md"
 {

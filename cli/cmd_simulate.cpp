@@ -71,7 +71,9 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
   sub->add_option("--steps", o->solve.steps, "number of steps")->capture_default_str();
   sub->add_option("--seed", o->solve.seed, "Brownian seed")->capture_default_str();
   sub->add_option("--threads", o->solve.threads, "threads (0 = all cores)")->capture_default_str();
-  sub->add_option("--block-size", o->solve.block_size, "paths per block (part of the stream's identity)")
+  sub->add_option("--block-size", o->solve.block_size,
+                  "paths per block: a batching choice; the counter-based Brownian stream, and so every path, does not "
+                  "depend on it")
       ->capture_default_str();
   sub->add_option("--out", o->out, "CSV file for the terminal states");
   sub->add_flag("--json", o->json, "print the summary as JSON");
@@ -80,7 +82,7 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
     if (!ito::cli::is_root()) return 0;
     if (o->json) {
       std::cout << nlohmann::json{{"paths", s.paths}, {"steps", s.steps}, {"threads", s.threads}, {"seed", s.seed},
-                                  {"seconds", s.seconds}, {"method", s.method}, {"out", o->out}}
+                                  {"block_size", s.block_size}, {"seconds", s.seconds}, {"method", s.method}, {"out", o->out}}
                        .dump(2)
                 << '\n';
     } else {

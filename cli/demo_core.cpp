@@ -25,7 +25,7 @@ bool ou_ensemble(ito::cli::demo_context& c) {
   o.seed = 2026;
   o.threads = c.threads;
   o.keep_paths = false;
-  o.save_times = {0.1, 0.25, 0.5, 0.75};
+  o.save_times = {0.1, 0.25, 0.5, 0.75, 1.0};
   const auto sol = solve(p, euler_maruyama{}, o);
   c.out << "dX = " << kappa << " (" << theta << " - X) dt + " << sigma << " dW, X0 = " << x0 << ": " << o.paths
         << " Euler-Maruyama paths, dt = 1e-3, " << sol.summary.seconds << " s on " << sol.summary.threads

@@ -29,16 +29,14 @@ struct em_ou_params {
   double path_steps() const { return double(paths) * double(steps); }
 };
 
-/// The OU problem as an additive-noise ito::sde problem.
+/// The OU problem as an additive-noise ito::sde problem (scalar type S).
+template <class S = double>
 inline auto em_ou_problem(const em_ou_params& q) {
   using namespace ito::sde;
-  const double kappa = q.kappa, theta = q.theta, sigma = q.sigma;
-  return make_additive_problem<double>(
-      [kappa, theta](const ensemble<>& x, double, ensemble<>& f) {
-        f = (kappa * (theta - x.array())).matrix();
-      },
-      [sigma](double, matrix_t<>& g) { g(0, 0) = sigma; }, ensemble<>::Constant(1, 1, q.x0), 0.0,
-      q.t1, 1);
+  const S kappa = S(q.kappa), theta = S(q.theta), sigma = S(q.sigma);
+  return make_additive_problem<S>(
+      [kappa, theta](const ensemble<S>& x, S, ensemble<S>& f) { f = (kappa * (theta - x.array())).matrix(); },
+      [sigma](S, matrix_t<S>& g) { g(0, 0) = sigma; }, ensemble<S>::Constant(1, 1, S(q.x0)), S(0), S(q.t1), 1);
 }
 
 /// ito: solve(problem, euler_maruyama, keep_terminal) on `threads` threads

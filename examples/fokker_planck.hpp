@@ -62,6 +62,7 @@ inline bool fokker_planck(const options& opt, std::ostream& out) {
   o.seed = 32;
   o.threads = opt.threads;
   o.save_times.assign(times.begin(), times.end() - 1);
+  o.keep_paths = true;
   const auto sol = sde::solve(problem, sde::euler_maruyama{}, o);
 
   // ---- the Fokker–Planck equation from the same law ----

@@ -64,6 +64,7 @@ inline bool forward_reverse_2d(const options& opt, std::ostream& out) {
   fo.seed = 42;
   fo.threads = opt.threads;
   for (int k = 1; k < 20; ++k) fo.save_times.push_back(0.05 * k);  // animation frames
+  fo.keep_paths = true;
   const auto fwd = sde::solve(vp.as_problem(x0), sde::euler_maruyama{}, fo);
   auto forward_at = [&](double t) -> const sde::ensemble<>& {
     for (std::size_t k = 0; k < fo.save_times.size(); ++k)

@@ -78,10 +78,11 @@ inline bool forward_sdes(const options& opt, std::ostream& out) {
     o.seed = 62;
     o.threads = opt.threads;
     o.save_times = times;
+    o.keep_paths = true;
     const auto sol = sde::solve(f.as_problem(data), sde::euler_maruyama{}, o);
     out << "  " << std::left << std::setw(3) << name << std::right;
     for (std::size_t k = 0; k <= times.size(); ++k) {
-      const double t = sol.times[k];
+      const double t = k < times.size() ? sol.times[k] : f.T();  // the last is the terminal state
       const auto& X = k < times.size() ? sol.snapshots[k] : sol.terminal;
       const double a = f.mean_coeff(t), b = f.mean_offset(t), s = f.std(t);
       for (sde::index_t i = 0; i < 2; ++i) {

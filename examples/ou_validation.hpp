@@ -53,6 +53,7 @@ inline bool ou_validation(const options& opt, std::ostream& out) {
     o.seed = 1;
     o.threads = opt.threads;
     for (int k = 1; k < 100; ++k) o.save_times.push_back(0.02 * k);
+    o.keep_paths = true;
     const auto sol = sde::solve(problem, sde::euler_maruyama{}, o);
     csv paths("t,path,x");
     for (sde::index_t j = 0; j < o.paths; ++j) paths.row(0.0, j, x0);
@@ -76,6 +77,8 @@ inline bool ou_validation(const options& opt, std::ostream& out) {
   o.seed = 2;
   o.threads = opt.threads;
   for (int k = 1; k < 20; ++k) o.save_times.push_back(0.1 * k);
+  o.save_times.push_back(T);  // solve no longer appends t1 to the save times
+  o.keep_paths = true;
   const auto sol = sde::solve(problem, sde::ou_exact{}, o);
   auto snapshot = [&](double t) -> const sde::ensemble<>& {
     for (std::size_t k = 0; k < sol.snapshots.size(); ++k)

@@ -24,6 +24,11 @@ for m in em milstein sra1; do
   same "simulate $m, 1 vs 2 threads" sim_${m}_t1.csv sim_${m}_t2.csv
   same "simulate $m, two runs" sim_${m}_t2.csv sim_${m}_t2b.csv
 done
+# the counter-based Brownian stream: block sizes 256 and 1024 give the same bytes too
+run simulate --problem ou --method sra1 --paths 3000 --steps 50 --seed 42 --threads 2 --block-size 256 --out sim_b256.csv
+run simulate --problem ou --method sra1 --paths 3000 --steps 50 --seed 42 --threads 1 --block-size 1024 --out sim_b1024.csv
+same "simulate sra1, block size 256 (2 threads) vs 1024 (1 thread)" sim_b256.csv sim_b1024.csv
+same "simulate sra1, block size 256 vs the default 512" sim_b256.csv sim_sra1_t1.csv
 run simulate --problem ou --paths 3000 --steps 50 --seed 43 --threads 1 --out sim_seed43.csv
 cmp -s sim_em_t1.csv sim_seed43.csv && { echo "FAIL: simulate: seeds 42 and 43 give the same output"; fail=1; }
 

@@ -74,6 +74,7 @@ void check_identical(const sde::solution<S>& dist, const sde::solution<S>& one, 
     CHECK(dist.moments.size() == one.moments.size());
     for (std::size_t s = 0; s < std::min(dist.moments.size(), one.moments.size()); ++s)
       check_same_moments<S>(dist.moments[s], one.moments[s]);
+    check_same_moments<S>(dist.final_moments, one.final_moments);  // the moments at t1
   } else {
     CHECK(dist.terminal.size() == 0);
     CHECK(dist.moments.empty());
@@ -106,6 +107,7 @@ TEST_CASE("OU ensemble over the ranks is bit-identical to one process (1 and 2 t
   o.paths = 3000;  // 6 blocks of 512, the last one partial
   o.seed = 42;
   o.save_times = {0.25, 0.5};
+  o.keep_paths = true;
   for (unsigned threads : {1u, 2u}) {
     o.threads = threads;
     const auto one = sde::solve(p, sde::euler_maruyama{}, o);

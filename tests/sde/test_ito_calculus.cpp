@@ -80,6 +80,7 @@ TEST_CASE("Dynkin on OU: E f(X_T) - f(x0) = int E[L f] dt for f = x^4") {
   opt.seed = 8;
   opt.threads = 2;
   for (Eigen::Index k = 1; k < K; ++k) opt.save_times.push_back(double(k) * T / double(K));
+  opt.keep_paths = true;
   const auto sol = solve(p, ou_exact{}, opt);
   Eigen::MatrixXd X(K + 1, N);
   X.row(0).setConstant(x0);

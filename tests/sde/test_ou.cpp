@@ -117,6 +117,7 @@ TEST_CASE("ou_exact sampling passes mean, variance, covariance and KS tests on c
   solve_options<double> opt;
   opt.grid = {0.0, 0.05, 0.7, 2.0};
   opt.save_times = {0.7};
+  opt.keep_paths = true;
   opt.paths = 200000;
   opt.seed = 11;
   opt.threads = 2;
@@ -159,6 +160,7 @@ TEST_CASE("time-varying OU (VP schedule) sampled exactly in three steps") {
   solve_options<double> opt;
   opt.grid = {0.0, 0.1, 0.35, 1.0};
   opt.save_times = {0.1};
+  opt.keep_paths = true;
   opt.paths = 100000;
   opt.seed = 3;
   opt.threads = 2;

@@ -100,6 +100,7 @@ TEST_CASE("exact multivariate sampling: means, covariance matrices, cross-time c
   solve_options<double> opt;
   opt.grid = {0.0, 0.4, 1.5};
   opt.save_times = {0.4};
+  opt.keep_paths = true;
   opt.paths = 200000;
   opt.seed = 17;
   opt.threads = 2;

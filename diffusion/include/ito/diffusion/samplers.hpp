@@ -125,11 +125,20 @@ struct sample_result {
 
 namespace detail {
 
-/// The prior for block b (its own stream 2, independent of the noise streams 0 and 1).
+/// The prior draw of the paths held by `noise` (its next d normals: step 0 of
+/// the counter-based stream (seed, sampler) of each sample, random/normal.hpp),
+/// N(prior_mean, prior_std^2 I); later steps of `noise` are the sampler's noise.
 template <class S, class F>
-ensemble<S> block_prior(const F& f, index_t d, index_t cols, std::uint64_t seed, index_t b) {
-  boost::random::mt19937_64 eng(sde::block_seed(seed, std::uint64_t(b), 2));
-  return f.template prior_sample<S>(d, cols, eng);
+ensemble<S> prior_from(const F& f, sde::counter_brownian<S>& noise) {
+  ensemble<S> z;
+  noise.normals(z);
+  return (S(f.prior_mean()) + S(f.prior_std()) * z.array()).matrix();
+}
+/// The prior of samples [first, first + cols): a pure function of (seed, sample index).
+template <class S, class F>
+ensemble<S> block_prior(const F& f, index_t d, index_t cols, std::uint64_t seed, index_t first) {
+  sde::counter_brownian<S> noise(seed, std::uint64_t(first), d, cols, sde::stream_id::sampler);
+  return prior_from<S>(f, noise);
 }
 
 /// Grid t_k = T - k (T - t_end)/K.
@@ -205,9 +214,9 @@ sample_result<S> sample_grid(sampler_kind kind, const F& f, const Score& score, 
   const auto save_k = detail::save_indices(grid, opt.save_times);
   auto res = detail::make_result<S>(to_string(kind), d, n, opt.save_times);
 
-  auto body = [&](auto& sc, index_t b, index_t first, index_t cols) {
-    ensemble<S> x = detail::block_prior<S>(f, d, cols, opt.seed, b);
-    sde::brownian_block<S> bm(opt.seed, std::uint64_t(b), d, cols);
+  auto body = [&](auto& sc, index_t /*block*/, index_t first, index_t cols) {
+    sde::counter_brownian<S> bm(opt.seed, std::uint64_t(first), d, cols, sde::stream_id::sampler);
+    ensemble<S> x = detail::prior_from<S>(f, bm);
     ensemble<S> s(d, cols), z(d, cols), x0(d, cols);
     auto save = [&](index_t k) {
       for (std::size_t i = 0; i < save_k.size(); ++i)
@@ -295,7 +304,7 @@ sample_result<S> sample_reverse_sde(const Method& method, const F& f, const Scor
   const index_t nblocks = (n + opt.block_size - 1) / opt.block_size;
   for (index_t b = 0; b < nblocks; ++b) {
     const index_t first = b * opt.block_size, cols = std::min(opt.block_size, n - first);
-    xT.middleCols(first, cols) = detail::block_prior<S>(f, d, cols, opt.seed, b);
+    xT.middleCols(first, cols) = detail::block_prior<S>(f, d, cols, opt.seed, first);
   }
   auto res = detail::make_result<S>(Method::name, d, n, opt.save_times);
   sde::solve_options<S> so;
@@ -305,6 +314,7 @@ sample_result<S> sample_reverse_sde(const Method& method, const F& f, const Scor
   so.block_size = opt.block_size;
   so.paths = n;
   for (index_t k : save_k) so.save_times.push_back(S(double(k) * (f.T() - t_end) / double(opt.steps)));  // s = T - t_k
+  so.keep_paths = !save_k.empty();  // the trajectory is read from the snapshots
   auto body = [&](auto& sc, index_t b, index_t first, index_t cols) {
     reverse_sde<F, std::remove_reference_t<decltype(sc)>&> rev{f, sc};
     auto p = rev.template problem<S>(xT, t_end);
@@ -335,8 +345,8 @@ sample_result<S> sample_ode(const F& f, const Score& score, index_t d, index_t n
   auto res = detail::make_result<S>(opt.ode.adaptive ? "ode-dopri5" : "ode-rk4", d, n, opt.save_times);
   ode_options oo = opt.ode;
   oo.steps = opt.steps;
-  auto body = [&](auto& sc, index_t b, index_t first, index_t cols) {
-    ensemble<S> x = detail::block_prior<S>(f, d, cols, opt.seed, b);
+  auto body = [&](auto& sc, index_t /*block*/, index_t first, index_t cols) {
+    ensemble<S> x = detail::block_prior<S>(f, d, cols, opt.seed, first);
     probability_flow<F, std::remove_reference_t<decltype(sc)>&> pf{f, sc};
     auto rhs = [&](const ensemble<S>& X, S t, ensemble<S>& out) { pf.drift(X, t, out); };
     integrate_ode<S>(rhs, x, f.T(), t_end, oo, opt.save_times,

@@ -47,6 +47,7 @@
 #include <ito/diffusion/nn/mlp.hpp>
 #include <ito/diffusion/parametrization.hpp>
 #include <ito/sde/error.hpp>
+#include <ito/sde/random/normal.hpp>
 #include <ito/sde/types.hpp>
 
 namespace ito::diffusion {
@@ -422,20 +423,31 @@ class trainer {
       for (index_t i = 0; i < nv; ++i)
         val_x0_.col(r * nv + i) = data.col(perm[static_cast<std::size_t>(n - nv + i)]).template cast<S>();
     if (nv > 0) {
-      fill_noisy(rng, val_x0_, val_t_, val_z_, val_xt_);
+      fill_noisy(rng, val_x0_, val_t_, val_z_, val_xt_, validation_row);
     }
   }
 
-  /// t ~ U(eps, T), z ~ N(0, I), xt = m(t) x0 + o(t) + s(t) z.
-  void fill_noisy(engine& rng, const matrix& x0, row_vector& t, matrix& z, matrix& xt) {
+  /// Counter position of the validation set's noise (training steps use their step index).
+  static constexpr std::uint64_t validation_row = std::uint64_t(1) << 40;
+
+  /// t ~ U(eps, T), z ~ N(0, I), xt = m(t) x0 + o(t) + s(t) z. z(i, j) is a
+  /// counter-based normal of stream (seed, training) (ito/sde/random/normal.hpp):
+  /// "path" j (the batch column), normal number row * d' + i (d' = d rounded up
+  /// to the normals of one Philox call), row = the training step (or validation_row).
+  void fill_noisy(engine& rng, const matrix& x0, row_vector& t, matrix& z, matrix& xt, std::uint64_t row) {
     const index_t B = x0.cols(), d = x0.rows();
     boost::random::uniform_real_distribution<double> ut(sde_.eps(), sde_.T());
-    boost::random::normal_distribution<S> normal;
     t.resize(B);
     z.resize(d, B);
     xt.resize(d, B);
     for (index_t j = 0; j < B; ++j) t(j) = static_cast<S>(ut(rng));
-    for (index_t i = 0; i < z.size(); ++i) z.data()[i] = normal(rng);
+    constexpr index_t per_call = index_t(sde::normals_per_counter<S>);
+    const index_t dr = (d + per_call - 1) / per_call * per_call;
+    noise_.resize(std::size_t(dr * B));
+    sde::fill_counter_normals<S>(sde::counter_key(opt_.seed, sde::stream_id::training), 0, B,
+                                 row * std::uint64_t(dr), dr, noise_.data(), B);
+    for (index_t j = 0; j < B; ++j)
+      for (index_t i = 0; i < d; ++i) z(i, j) = noise_[std::size_t(i * B + j)];
     for (index_t j = 0; j < B; ++j) {
       const double tj = static_cast<double>(t(j));
       xt.col(j) = (static_cast<S>(sde_.mean_coeff(tj)) * x0.col(j) + static_cast<S>(sde_.std(tj)) * z.col(j)).array() +
@@ -447,7 +459,7 @@ class trainer {
     boost::random::uniform_int_distribution<index_t> pick(0, train_.cols() - 1);
     x0b_.resize(train_.rows(), B);
     for (index_t j = 0; j < B; ++j) x0b_.col(j) = train_.col(pick(rng_));
-    fill_noisy(rng_, x0b_, tb_, zb_, xt_);
+    fill_noisy(rng_, x0b_, tb_, zb_, xt_, std::uint64_t(step_));
   }
 
   /// Loss of `out` against x0b_/zb_/tb_ (batch B); sets dout_ = dLoss/dout.
@@ -497,6 +509,7 @@ class trainer {
   nn::ema<S> ema_;
   engine rng_;
   std::int64_t step_ = 0;
+  std::vector<S> noise_;  ///< counter-based normals of one batch (rows = components)
   matrix train_, val_x0_, val_z_, val_xt_, val_out_;
   row_vector val_t_;
   matrix x0b_, zb_, xt_, out_, dout_;
