@@ -129,15 +129,15 @@ TEST_CASE("SOSRA and SRA1-type tableaus satisfy the SRA strong order 3/2 conditi
 }
 
 TEST_CASE("SRIW1: strong order 3/2 on GBM, sinh and diagonal multi-dimensional GBM") {
-  CHECK(std::abs(strong_order(gbm_problem<double>(), sriw1{}, opts(4000, 5, 8)) - 1.5) < 0.15);
-  CHECK(std::abs(strong_order(sinh_problem<double>(), sriw1{}, opts(4000, 5, 8)) - 1.5) < 0.15);
-  CHECK(std::abs(strong_order(diagonal_gbm_problem<double>(), sriw1{}, opts(2000, 5, 8)) - 1.5) < 0.15);
+  CHECK(std::abs(strong_order(gbm_problem<double>(), sriw1{}, opts(4000, 5, 16)) - 1.5) < 0.15);
+  CHECK(std::abs(strong_order(sinh_problem<double>(), sriw1{}, opts(4000, 5, 16)) - 1.5) < 0.15);
+  CHECK(std::abs(strong_order(diagonal_gbm_problem<double>(), sriw1{}, opts(2000, 5, 16)) - 1.5) < 0.15);
 }
 
 TEST_CASE("SOSRI: strong order 3/2 on GBM, sinh and diagonal multi-dimensional GBM") {
-  CHECK(std::abs(strong_order(gbm_problem<double>(), sosri{}, opts(4000, 5, 8)) - 1.5) < 0.15);
-  CHECK(std::abs(strong_order(sinh_problem<double>(), sosri{}, opts(4000, 5, 8)) - 1.5) < 0.15);
-  CHECK(std::abs(strong_order(diagonal_gbm_problem<double>(), sosri{}, opts(2000, 5, 8)) - 1.5) < 0.15);
+  CHECK(std::abs(strong_order(gbm_problem<double>(), sosri{}, opts(4000, 5, 16)) - 1.5) < 0.15);
+  CHECK(std::abs(strong_order(sinh_problem<double>(), sosri{}, opts(4000, 5, 16)) - 1.5) < 0.15);
+  CHECK(std::abs(strong_order(diagonal_gbm_problem<double>(), sosri{}, opts(2000, 5, 16)) - 1.5) < 0.15);
 }
 
 TEST_CASE("SOSRA: strong order 3/2 on the double well (reference: SRA1 on a 16x finer grid)") {
