@@ -110,24 +110,30 @@ index_t method_noise_dim(const P& p) {
 }
 
 /// Integrate one block x (d x B) over the grid with `method`, drawing the
-/// increments from `bm`. `obs(k, t_k, x)` is called for k = 0..n and returns
-/// false to stop early (e.g. on blow-up). No allocation per step once the
-/// workspace has its shape.
-template <class P, class Method, class S, class Engine, class Observer>
-void integrate_block(const P& p, const Method& method, ensemble<S>& x, const time_grid<S>& grid,
-                     brownian_block<S, Engine>& bm, stepper_workspace<S>& w, ensemble<S>& dW,
-                     ensemble<S>& dZ, Observer&& obs) {
+/// increments from the Brownian source `bm` (brownian.hpp: counter_brownian,
+/// tree_brownian, brownian_block). `obs(k, t_k, x)` is called for k = 0..n
+/// and returns false to stop early (e.g. on blow-up). No allocation per step
+/// once the workspace has its shape. A source that can take the step's end
+/// points (`increment_between(t_k, t_k+1, ...)`, the tree) gets them, so it
+/// never accumulates a clock.
+template <class P, class Method, class S, class Source, class Observer>
+  requires brownian_source<Source, S>
+void integrate_block(const P& p, const Method& method, ensemble<S>& x, const time_grid<S>& grid, Source& bm,
+                     stepper_workspace<S>& w, ensemble<S>& dW, ensemble<S>& dZ, Observer&& obs) {
   if (!obs(index_t(0), grid.t(0), x)) return;
   for (index_t k = 0; k < grid.steps(); ++k) {
-    const S t = grid.t(k);
-    const S h = grid.t(k + 1) - t;
-    if constexpr (Method::uses_dz) {
+    const S t = grid.t(k), tn = grid.t(k + 1);
+    const S h = tn - t;
+    if constexpr (requires { bm.increment_between(t, tn, dW, dZ); }) {
+      if constexpr (Method::uses_dz) bm.increment_between(t, tn, dW, dZ);
+      else bm.increment_between(t, tn, dW);
+    } else if constexpr (Method::uses_dz) {
       bm.increment(h, dW, dZ);
     } else {
       bm.increment(h, dW);
     }
     method.step(p, x, t, h, dW, dZ, w);
-    if (!obs(k + 1, grid.t(k + 1), x)) return;
+    if (!obs(k + 1, tn, x)) return;
   }
 }
 

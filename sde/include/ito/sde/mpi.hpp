@@ -5,8 +5,9 @@
 /// Link `ito::mpi` (configure with -DITO_WITH_MPI=ON); nothing else in ito
 /// depends on MPI. Without MPI's headers this file declares nothing.
 ///
-/// How: the blocks of an ensemble (`solve_options::block_size` paths each,
-/// Brownian stream seeded from (seed, global block index), see solve.hpp) are
+/// How: the blocks of an ensemble (`solve_options::block_size` paths each; the
+/// default Brownian source is keyed by (seed, global path index), see
+/// solve.hpp and brownian.hpp) are
 /// split statically over the ranks, rank r taking the contiguous range
 ///   [B0 + nb r / P, B0 + nb (r + 1) / P)   (nb blocks, P ranks; a range may be empty),
 /// and each rank runs the core ito::sde::solve on its range with its own
@@ -17,7 +18,7 @@
 ///    solve() does (Chan et al., see observers.hpp). The fold runs along the
 ///    ranks as a chain: rank r receives the state after rank r-1's blocks,
 ///    folds its own blocks and passes it on; the last rank sends it to rank 0.
-///    Each hop carries (save times + 1) x (1 + d + d^2) doubles, whatever the
+///    Each hop carries (save times + 1, the last slot t1) x (1 + d + d^2) doubles, whatever the
 ///    number of paths, and the arithmetic is that of one process, so the
 ///    result is bit-identical (same binary, same floating-point code);
 ///  - terminal states and snapshots (if kept) are gathered into d x N
@@ -428,7 +429,7 @@ inline void allreduce(sde::histogram& h, const communicator& comm) {
 /// node's ranks. `opt.on_save` runs on the rank that integrates the block.
 /// Errors (including nan_policy::throw_error) are raised on every rank.
 /// With one rank this is exactly ito::sde::solve.
-template <class P, class Method, class Engine = boost::random::mt19937_64>
+template <class P, class Method, class Source = sde::counter_brownian<typename P::scalar_type>>
 sde::solution<typename P::scalar_type> solve(const communicator& comm, const P& p, const Method& method,
                                              const sde::solve_options<typename P::scalar_type>& opt) {
   using S = typename P::scalar_type;
@@ -439,7 +440,7 @@ sde::solution<typename P::scalar_type> solve(const communicator& comm, const P& 
     const int node = comm.node_size();
     local.threads = std::max(1u, std::max(1u, std::thread::hardware_concurrency()) / unsigned(node));
   }
-  if (np == 1) return sde::solve<P, Method, Engine>(p, method, local);
+  if (np == 1) return sde::solve<P, Method, Source>(p, method, local);
 
   // The range to split; invalid options are passed through so that every rank throws the same error.
   const index_t n = opt.paths > 0 ? opt.paths : p.x0.cols();
@@ -456,7 +457,7 @@ sde::solution<typename P::scalar_type> solve(const communicator& comm, const P& 
   sde::solution<S> mine;
   std::exception_ptr err;
   try {
-    mine = sde::solve<P, Method, Engine>(p, method, local);
+    mine = sde::solve<P, Method, Source>(p, method, local);
   } catch (...) {
     err = std::current_exception();
   }
@@ -470,9 +471,13 @@ sde::solution<typename P::scalar_type> solve(const communicator& comm, const P& 
   if (sum.blow_up && opt.on_nan == sde::nan_policy::throw_error)
     throw ito::numerical_error(std::string(Method::name) + ": " + sum.blow_up->describe());
 
-  const std::size_t slots = mine.times.size();
+  const std::size_t slots = mine.times.size() + 1;  // the save times, then t1
   auto moments = detail::fold_moments(mine.block_moments, slots, mine.summary.dim, comm);
-  if (r == 0) out.moments = std::move(moments);
+  if (r == 0) {
+    out.final_moments = moments.back();
+    moments.pop_back();
+    out.moments = std::move(moments);
+  }
 
   std::vector<index_t> cols;  // paths per rank
   for (const auto& q : parts) cols.push_back(std::min(n, q.end * opt.block_size) - std::min(n, q.begin * opt.block_size));

@@ -3,28 +3,38 @@
 /// \brief solve(problem, method, options) -> solution with a summary
 /// (cf. SciML's solve(SDEProblem, EM(); dt) and ceres' Solve(options, problem, &summary)).
 ///
-/// Paths are cut into blocks of `block_size`; each block is integrated by one
-/// thread from its own Brownian engine seeded from (seed, block index), and
-/// per-block moments are merged in block order. The result for a given
-/// (seed, block_size) is therefore bit-identical for any number of threads.
+/// Paths are cut into blocks of `block_size`; blocks are integrated by
+/// ito::parallel_for, each from its own Brownian source (brownian.hpp), and
+/// per-block moments are merged in block order. With the default source,
+/// counter_brownian, a path's increments are a pure function of (seed, its
+/// global index), so the result is bit-identical for any number of threads,
+/// any number of processes AND any block size (the moments too: they are
+/// merged from per-block partial moments whose grouping follows the block
+/// size, so only the terminal states and snapshots are block-size invariant
+/// bit for bit; the moments agree to rounding). With the legacy source
+/// `brownian_block<S>` (mt19937_64 + ziggurat, pass it as the third template
+/// argument) a path depends on the block size too.
+///
+/// Saving: `times` is exactly `save_times` (in the order given), with a
+/// snapshot (if keep_paths) and moments at each; the state at t1 is
+/// `terminal` (if keep_terminal) and its moments `terminal_moments()`. t1 is
+/// not appended to the save times; ask for it in save_times to get a snapshot
+/// there.
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <exception>
 #include <functional>
 #include <limits>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "brownian.hpp"
 #include "error.hpp"
 #include "integrate.hpp"
 #include "observers.hpp"
+#include "parallel.hpp"
 #include "problem.hpp"
 #include "steppers/stepper.hpp"
 #include "types.hpp"
@@ -58,9 +68,9 @@ struct solve_options {
   index_t paths = 0;             ///< N; 0 = x0.cols() (1 for a single initial state)
   std::uint64_t seed = 0;      ///< Brownian seed
   unsigned threads = 0;        ///< 0 = all hardware threads
-  index_t block_size = 512;      ///< paths per block (part of the random stream's identity)
-  std::vector<S> save_times;   ///< times (on the grid) at which to keep snapshots and moments
-  bool keep_paths = true;      ///< keep the d x N snapshots at save_times (moments are always kept)
+  index_t block_size = 512;      ///< paths per block (a batching choice: not part of the default stream's identity)
+  std::vector<S> save_times;   ///< times (on the grid) at which to keep snapshots and moments; solution.times == these
+  bool keep_paths = false;     ///< keep the d x N snapshots at save_times (moments are always kept)
   bool keep_terminal = true;   ///< keep the d x N terminal state
   nan_policy on_nan = nan_policy::throw_error;
   /// Integrate only blocks [block_begin, block_end) (block_end < 0: to the
@@ -70,7 +80,8 @@ struct solve_options {
   index_t block_begin = 0;
   index_t block_end = -1;
   /// Optional hook called by the integrating thread at each save time and at
-  /// t1 with (first path index, t, block state). Must be thread-safe.
+  /// t1 (once, even if t1 is also a save time) with (first path index, t,
+  /// block state). Must be thread-safe.
   std::function<void(index_t, S, const ensemble<S>&)> on_save;
 };
 
@@ -87,19 +98,23 @@ struct solve_summary {
 template <class S = double>
 struct solution {
   ensemble<S> terminal;                  ///< d x N state at t1 (if keep_terminal)
-  std::vector<S> times;                  ///< the save times, then t1
+  std::vector<S> times;                  ///< exactly the save times (t1 only if asked for)
   std::vector<ensemble<S>> snapshots;    ///< d x N at each save time (if keep_paths)
-  std::vector<running_moments> moments;  ///< at each save time, then at t1
-  /// Per-block moments [block - block_begin][slot], for exact merging across processes.
+  std::vector<running_moments> moments;  ///< at each save time
+  running_moments final_moments;         ///< at t1
+  /// Per-block moments [block - block_begin][slot], slot < times.size() a save
+  /// time, the last slot t1: for exact merging across processes.
   std::vector<std::vector<running_moments>> block_moments;
   solve_summary summary;
   /// Moments at t1.
-  const running_moments& terminal_moments() const { return moments.back(); }
+  const running_moments& terminal_moments() const { return final_moments; }
 };
 
-/// Integrate `paths` copies of problem p with `method`. Throws
-/// ito::invalid_argument for bad options or an unsupported method/problem pair.
-template <class P, class Method, class Engine = boost::random::mt19937_64>
+/// Integrate `paths` copies of problem p with `method`, the increments from a
+/// `Source` per block (default counter_brownian; tree_brownian<S> or the
+/// legacy brownian_block<S> selectable). Throws ito::invalid_argument for bad
+/// options or an unsupported method/problem pair.
+template <class P, class Method, class Source = counter_brownian<typename P::scalar_type>>
 solution<typename P::scalar_type> solve(const P& p, const Method& method,
                                         const solve_options<typename P::scalar_type>& opt) {
   using S = typename P::scalar_type;
@@ -140,7 +155,7 @@ solution<typename P::scalar_type> solve(const P& p, const Method& method,
   const index_t path0 = b0 * opt.block_size;                                 // first local path
   const index_t nlocal = std::min(n, b1 * opt.block_size) - std::min(n, path0);  // local paths
 
-  // save times -> grid indices (sorted, unique); t1 is always recorded last
+  // save times -> grid indices; slot nsave (after the save times) is t1
   std::vector<std::pair<index_t, std::size_t>> save;  // (grid index, slot)
   for (std::size_t i = 0; i < opt.save_times.size(); ++i) {
     const index_t k = grid.find(opt.save_times[i]);
@@ -155,75 +170,69 @@ solution<typename P::scalar_type> solve(const P& p, const Method& method,
 
   solution<S> sol;
   sol.times.assign(opt.save_times.begin(), opt.save_times.end());
-  sol.times.push_back(grid.t1());
   if (opt.keep_terminal) sol.terminal.resize(d, nlocal);
   if (opt.keep_paths) sol.snapshots.assign(nsave, ensemble<S>(d, nlocal));
 
-  unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = unsigned(std::max<index_t>(1, std::min<index_t>(threads, nblocks)));
-
+  const unsigned threads = resolve_threads(opt.threads, nblocks);
   std::vector<std::vector<running_moments>> block_moments(std::size_t(nblocks),
                                                           std::vector<running_moments>(nsave + 1));
   std::vector<std::optional<blow_up_info>> block_blow(static_cast<std::size_t>(nblocks));
-  std::vector<std::exception_ptr> errors(threads);
-  std::atomic<index_t> next{0};
-
-  auto worker = [&](unsigned tid) {
-    try {
-      stepper_workspace<S> w;
-      ensemble<S> x, dW, dZ;
-      for (index_t lb = next++; lb < nblocks; lb = next++) {
-        const index_t b = b0 + lb;                  // global block index: seeds the stream
-        const index_t first = b * opt.block_size;   // global index of the block's first path
-        const index_t local = first - path0;        // its column in terminal/snapshots
-        const index_t cols = std::min(opt.block_size, n - first);
-        x = p.x0.cols() == 1 ? ensemble<S>(p.x0.col(0).replicate(1, cols))
-                             : ensemble<S>(p.x0.middleCols(first, cols));
-        brownian_block<S, Engine> bm(opt.seed, std::uint64_t(b), m, cols);
-        auto& mom = block_moments[std::size_t(lb)];
-        auto observe = [&](index_t k, S t, const ensemble<S>& xs) -> bool {
-          if (k > 0 && opt.on_nan != nan_policy::ignore && !std::isfinite(double(xs.sum())) &&
-              !xs.allFinite()) {
-            blow_up_info info;
-            info.step = k;
-            info.time = double(t);
-            for (index_t j = 0; j < xs.cols() && info.path < 0; ++j)
-              for (index_t i = 0; i < xs.rows(); ++i)
-                if (!std::isfinite(double(xs(i, j)))) {
-                  info.path = first + j;
-                  info.component = i;
-                  break;
-                }
-            block_blow[std::size_t(lb)] = info;
-            return false;
-          }
-          for (std::size_t s = 0; s <= nsave; ++s) {
-            if (save_index[s] != k) continue;
-            mom[s] = running_moments::of(xs);
-            if (s < nsave && opt.keep_paths) sol.snapshots[s].middleCols(local, cols) = xs;
-            if (opt.on_save) opt.on_save(first, t, xs);
-          }
-          return true;
-        };
-        integrate_block(p, method, x, grid, bm, w, dW, dZ, observe);
-        if (opt.keep_terminal) sol.terminal.middleCols(local, cols) = x;
-      }
-    } catch (...) {
-      errors[tid] = std::current_exception();
-      next = nblocks;  // stop handing out blocks
-    }
+  struct scratch {
+    stepper_workspace<S> w;
+    ensemble<S> x, dW, dZ;
   };
+  std::vector<scratch> work(threads);
+  double min_step = std::numeric_limits<double>::infinity();
+  for (index_t k = 0; k < grid.steps(); ++k) min_step = std::min(min_step, double(grid.t(k + 1) - grid.t(k)));
 
-  if (threads <= 1) {
-    worker(0);
-  } else {
-    std::vector<std::thread> pool;
-    pool.reserve(threads);
-    for (unsigned i = 0; i < threads; ++i) pool.emplace_back(worker, i);
-    for (auto& t : pool) t.join();
-  }
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  parallel_for(nblocks, threads, [&](std::int64_t lb, unsigned worker) {
+    auto& [w, x, dW, dZ] = work[worker];
+    const index_t b = b0 + index_t(lb);         // global block index
+    const index_t first = b * opt.block_size;   // global index of the block's first path
+    const index_t local = first - path0;        // its column in terminal/snapshots
+    const index_t cols = std::min(opt.block_size, n - first);
+    x = p.x0.cols() == 1 ? ensemble<S>(p.x0.col(0).replicate(1, cols)) : ensemble<S>(p.x0.middleCols(first, cols));
+    brownian_setup setup;
+    setup.seed = opt.seed;
+    setup.block = b;
+    setup.first_path = first;
+    setup.noise_dim = m;
+    setup.paths = cols;
+    setup.t0 = double(grid.t0());
+    setup.t1 = double(grid.t1());
+    setup.steps = grid.steps();
+    setup.dt = grid.is_uniform() ? double(grid.t(1) - grid.t(0)) : 0.0;
+    setup.min_step = min_step;
+    Source bm(setup);
+    auto& mom = block_moments[std::size_t(lb)];
+    auto observe = [&](index_t k, S t, const ensemble<S>& xs) -> bool {
+      if (k > 0 && opt.on_nan != nan_policy::ignore && !std::isfinite(double(xs.sum())) && !xs.allFinite()) {
+        blow_up_info info;
+        info.step = k;
+        info.time = double(t);
+        for (index_t j = 0; j < xs.cols() && info.path < 0; ++j)
+          for (index_t i = 0; i < xs.rows(); ++i)
+            if (!std::isfinite(double(xs(i, j)))) {
+              info.path = first + j;
+              info.component = i;
+              break;
+            }
+        block_blow[std::size_t(lb)] = info;
+        return false;
+      }
+      bool hooked = false;
+      for (std::size_t s = 0; s <= nsave; ++s) {
+        if (save_index[s] != k) continue;
+        mom[s] = running_moments::of(xs);
+        if (s < nsave && opt.keep_paths) sol.snapshots[s].middleCols(local, cols) = xs;
+        if (opt.on_save && !hooked) opt.on_save(first, t, xs);
+        hooked = true;
+      }
+      return true;
+    };
+    integrate_block(p, method, x, grid, bm, w, dW, dZ, observe);
+    if (opt.keep_terminal) sol.terminal.middleCols(local, cols) = x;
+  });
 
   // blow-ups: the earliest (step, path) over all blocks, independent of scheduling
   std::optional<blow_up_info> blow;
@@ -233,9 +242,11 @@ solution<typename P::scalar_type> solve(const P& p, const Method& method,
   if (blow && opt.on_nan == nan_policy::throw_error)
     throw ito::numerical_error(std::string(Method::name) + ": " + blow->describe());
 
-  sol.moments.assign(nsave + 1, running_moments{});
-  for (const auto& bm : block_moments)
-    for (std::size_t s = 0; s <= nsave; ++s) sol.moments[s].merge(bm[s]);
+  sol.moments.assign(nsave, running_moments{});
+  for (const auto& bm : block_moments) {
+    for (std::size_t s = 0; s < nsave; ++s) sol.moments[s].merge(bm[s]);
+    sol.final_moments.merge(bm[nsave]);
+  }
   sol.block_moments = std::move(block_moments);
 
   auto& sum = sol.summary;

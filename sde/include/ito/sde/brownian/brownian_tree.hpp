@@ -1,0 +1,322 @@
+#pragma once
+/// \file brownian_tree.hpp
+/// \brief The virtual Brownian tree: W(t), W(t) - W(s) and the space-time
+/// Lévy area I_(1,0) of every path of a block at any times in [t0, t1], with
+/// O(depth) memory per path and the same path whatever the order of the queries.
+///
+/// Construction (Gaines & Lyons 1997, "Variable step size control in the
+/// numerical solution of stochastic differential equations", SIAM J. Appl.
+/// Math. 57(5); the pair bridge of (W, int W) as in Foster, Lyons & Oberhauser
+/// 2020, "An optimal polynomial approximation of Brownian motion", SIAM J.
+/// Numer. Anal. 58(3), and diffrax's VirtualBrownianTree). For a path and a noise
+/// component, every dyadic interval [a, b] of [t0, t1], h = b - a, carries
+///   dW = W_b - W_a  ~ N(0, h)   and   H = (1/h) int_a^b (W_u - W_a - (u-a)/h dW) du  ~ N(0, h/12),
+/// independent. The root draws (dW, H) over [t0, t1] from two normals. A split
+/// at c = (a+b)/2 draws two more normals xi1, xi2 and sets
+///   D   = 3 H + (sqrt(h)/2) xi1                  (= dW_1 - dW_2 given H)
+///   S   = 2 H - D/2,   T = sqrt(h/12) xi2        (= H_1 + H_2, H_1 - H_2)
+///   dW_1 = (dW + D)/2,  dW_2 = (dW - D)/2,  H_1 = (S + T)/2,  H_2 = (S - T)/2,
+/// the exact conditional law of the halves given (dW, H) (from
+/// H = (H_1 + H_2)/2 + (dW_1 - dW_2)/4 and dW = dW_1 + dW_2). The tree keeps,
+/// per interval, W_a and Y_a = int_{t0}^a W, so W and Y = int W are exact at
+/// every dyadic point down to the leaves.
+///
+/// Tolerance: the tree descends to depth n = ceil(log2((t1 - t0)/tol)); inside
+/// a leaf [a, b] (length <= tol), W and Y are the conditional means given the
+/// leaf's (dW, H): with s = (t - a)/h,
+///   W(t) = W_a + s dW + 6 s (1 - s) H,   Y(t) = Y_a + h (s W_a + s^2/2 dW + (3 s^2 - 2 s^3) H),
+/// a deterministic function of t (the variance it leaves out is below tol/4).
+/// Queries at dyadic points of depth <= n are exact draws. The space-time area
+///   I_(1,0)(s, t) = int_s^t (W_u - W_s) du = Y(t) - Y(s) - (t - s) W(s)
+/// is therefore consistent with W on every interval (SRA1, SRI).
+///
+/// Identity: the two normals of the split of node (level l, index i) are the
+/// double normals 2q, 2q + 1 (q = (2^l + i) m + component; the root uses node 0)
+/// of the path's stream (seed, stream_id::brownian_tree) (normal.hpp). A path's
+/// W is a pure function of (seed, t0, t1, depth, global path index): the same
+/// for any block size, thread count, process count or query order. The tree
+/// computes in double for float and double users alike (a float query returns
+/// the double path rounded once).
+///
+/// The fixed grid: querying t_k = t0 + k dt does NOT reproduce the
+/// fixed-step source's increments (brownian_source.hpp): that source draws
+/// each dW_k directly from stream `brownian`, while the tree builds W by
+/// bisection from stream `brownian_tree`; the two agree in law, not in bits.
+///
+/// Cost: the tree caches the root-to-leaf chain of the last query (per level:
+/// W_a, Y_a, dW, H per path and component), so queries at increasing times
+/// (a time loop) recompute on average two splits per new leaf; a query in a
+/// far-away leaf recomputes up to n splits.
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "../error.hpp"
+#include "../random/normal.hpp"
+#include "../types.hpp"
+
+namespace ito::sde {
+
+/// The virtual Brownian tree of a block of `paths` paths (global indices
+/// path0, path0 + 1, ...) driven by `noise_dim` Wiener processes on [t0, t1].
+template <class S = double>
+class brownian_tree {
+ public:
+  /// Leaves of length at most `tol` (depth ceil(log2((t1 - t0)/tol)), at most 50).
+  brownian_tree(std::uint64_t seed, S t0, S t1, S tol, index_t noise_dim, std::uint64_t path0, index_t paths)
+      : key_(seed, stream_id::brownian_tree), t0_(double(t0)), t1_(double(t1)), m_(noise_dim), b_(paths),
+        path0_(path0) {
+    detail::require_finite("t0", t0);
+    detail::require_finite("t1", t1);
+    detail::require(t1 > t0, "t1", t1, "t1 > t0 = " + detail::to_text(t0));
+    detail::require_positive("tol", tol);
+    detail::require(noise_dim > 0, "noise_dim", noise_dim, "> 0");
+    detail::require(paths > 0, "paths", paths, "> 0");
+    const double ratio = (t1_ - t0_) / double(tol);
+    n_ = ratio <= 1 ? 0 : int(std::ceil(std::log2(ratio)));
+    detail::require(n_ <= 50, "tol", tol, "(t1 - t0)/tol <= 2^50");
+    const std::size_t level = std::size_t(m_ * b_);
+    for (auto* v : {&wa_, &ya_, &dw_, &hh_}) v->assign(std::size_t(n_ + 1) * level, 0.0);
+    leaf_.assign(std::size_t(b_), -1);
+    z_.resize(2 * level);
+  }
+
+  int depth() const { return n_; }
+  S leaf_length() const { return S((t1_ - t0_) / std::ldexp(1.0, n_)); }
+  S t0() const { return S(t0_); }
+  S t1() const { return S(t1_); }
+  index_t noise_dim() const { return m_; }
+  index_t paths() const { return b_; }
+  std::uint64_t first_path() const { return path0_; }
+
+  /// W(t) - W(t0) (m x B) and, if y is given, Y(t) = int_{t0}^t W (m x B), every path at time t.
+  template <class Wout, class Yout>
+  void value(S t, Wout& w, Yout* y) {
+    check_time("t", t);
+    const auto [leaf, s] = locate(double(t));
+    descend_all(leaf);
+    w.resize(m_, b_);
+    if (y) y->resize(m_, b_);
+    const double h = (t1_ - t0_) / std::ldexp(1.0, n_);
+    const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
+    const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
+    for (index_t i = 0; i < m_; ++i)
+      for (index_t j = 0; j < b_; ++j) {
+        const std::size_t o = base + std::size_t(i * b_ + j);
+        w(i, j) = S(wa_[o] + s * dw_[o] + cw * hh_[o]);
+        if (y) (*y)(i, j) = S(ya_[o] + h * (s * wa_[o] + s * s / 2 * dw_[o] + cy * hh_[o]));
+      }
+  }
+  void value(S t, ensemble<S>& w) { value(t, w, static_cast<ensemble<S>*>(nullptr)); }
+  void value(S t, ensemble<S>& w, ensemble<S>& y) { value(t, w, &y); }
+
+  /// dW = W(t) - W(s), s <= t, every path (m x B).
+  void increment(S s, S t, ensemble<S>& dW) {
+    detail::require(s <= t, "s", s, "<= t = " + detail::to_text(t));
+    value(s, ws_);
+    value(t, dW);
+    dW -= ws_;
+  }
+  /// dW = W(t) - W(s) and dZ = I_(1,0)(s, t) = int_s^t (W_u - W_s) du, every path.
+  void increment(S s, S t, ensemble<S>& dW, ensemble<S>& dZ) {
+    detail::require(s <= t, "s", s, "<= t = " + detail::to_text(t));
+    value_in_double(s, wsd_, ysd_);
+    value_in_double(t, wtd_, ytd_);
+    dW = (wtd_ - wsd_).template cast<S>();
+    dZ = (ytd_ - ysd_ - (double(t) - double(s)) * wsd_).template cast<S>();
+  }
+
+  /// Per-path times: column j at time t[j] (t has paths() entries). For
+  /// adaptive stepping, where each path keeps its own clock. Path j's values
+  /// are the same as value(t[j], ...) would give it.
+  void value(const S* t, ensemble<S>& w, ensemble<S>* y = nullptr) {
+    w.resize(m_, b_);
+    if (y) y->resize(m_, b_);
+    for (index_t j = 0; j < b_; ++j) {
+      check_time("t[" + std::to_string(j) + "]", t[j]);
+      const auto [leaf, s] = locate(double(t[j]));
+      descend_one(j, leaf);
+      const double h = (t1_ - t0_) / std::ldexp(1.0, n_);
+      const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
+      const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
+      for (index_t i = 0; i < m_; ++i) {
+        const std::size_t o = base + std::size_t(i * b_ + j);
+        w(i, j) = S(wa_[o] + s * dw_[o] + cw * hh_[o]);
+        if (y) (*y)(i, j) = S(ya_[o] + h * (s * wa_[o] + s * s / 2 * dw_[o] + cy * hh_[o]));
+      }
+    }
+    shared_leaf_ = -2;
+  }
+  /// Per-path increments: column j over [s[j], t[j]] (dZ optional).
+  void increment(const S* s, const S* t, ensemble<S>& dW, ensemble<S>* dZ = nullptr) {
+    for (index_t j = 0; j < b_; ++j)
+      detail::require(s[j] <= t[j], "s[" + std::to_string(j) + "]", s[j], "<= t[j] = " + detail::to_text(t[j]));
+    ensemble<double> ws, ys, wt, yt;
+    value_per_path_double(s, ws, dZ ? &ys : nullptr);
+    value_per_path_double(t, wt, dZ ? &yt : nullptr);
+    dW = (wt - ws).template cast<S>();
+    if (dZ) {
+      dZ->resize(m_, b_);
+      for (index_t j = 0; j < b_; ++j)
+        dZ->col(j) = (yt.col(j) - ys.col(j) - (double(t[j]) - double(s[j])) * ws.col(j)).template cast<S>();
+    }
+  }
+
+ private:
+  void check_time(const std::string& name, S t) const {
+    detail::require(double(t) >= t0_ && double(t) <= t1_ && std::isfinite(double(t)), name, t,
+                    "in [t0, t1] = [" + detail::to_text(t0_) + ", " + detail::to_text(t1_) + "]");
+  }
+  /// The leaf holding t and the position s in [0, 1] inside it.
+  std::pair<std::int64_t, double> locate(double t) const {
+    const double x = (t - t0_) / (t1_ - t0_) * std::ldexp(1.0, n_);
+    const std::int64_t last = (std::int64_t(1) << n_) - 1;
+    std::int64_t leaf = std::min<std::int64_t>(last, std::max<std::int64_t>(0, std::int64_t(std::floor(x))));
+    return {leaf, std::min(1.0, std::max(0.0, x - double(leaf)))};
+  }
+  /// The first level whose interval differs between the chains of leaves a and b (a < 0: 0).
+  int first_new_level(std::int64_t cached, std::int64_t leaf) const {
+    if (cached < 0) return 0;
+    if (cached == leaf) return n_ + 1;
+    return n_ - int(std::bit_width(std::uint64_t(cached ^ leaf))) + 1;
+  }
+  /// Root (dW, H) at level 0 for columns [j0, j1) (normals in z_ rows 2i, 2i+1).
+  void set_root(index_t j0, index_t j1, index_t ld) {
+    const double T = t1_ - t0_, sw = std::sqrt(T), sh = std::sqrt(T / 12);
+    for (index_t i = 0; i < m_; ++i)
+      for (index_t j = j0; j < j1; ++j) {
+        const std::size_t o = std::size_t(i * b_ + j);
+        const index_t c = j - j0;
+        wa_[o] = 0;
+        ya_[o] = 0;
+        dw_[o] = sw * z_[std::size_t(2 * i * ld + c)];
+        hh_[o] = sh * z_[std::size_t((2 * i + 1) * ld + c)];
+      }
+  }
+  /// Level l (>= 1) from level l-1 for columns [j0, j1): child `right` of the
+  /// parent interval, normals in z_.
+  void split(int l, bool right, index_t j0, index_t j1, index_t ld) {
+    const double h = (t1_ - t0_) / std::ldexp(1.0, l - 1);  // parent length
+    const double rh = std::sqrt(h) / 2, r12 = std::sqrt(h / 12);
+    const std::size_t P = std::size_t(l - 1) * std::size_t(m_ * b_), C = P + std::size_t(m_ * b_);
+    for (index_t i = 0; i < m_; ++i) {
+      const double* x1 = z_.data() + 2 * i * ld - j0;
+      const double* x2 = z_.data() + (2 * i + 1) * ld - j0;
+      for (index_t j = j0; j < j1; ++j) {
+        const std::size_t p = P + std::size_t(i * b_ + j), c = C + std::size_t(i * b_ + j);
+        const double H = hh_[p], dW = dw_[p];
+        const double D = 3 * H + rh * x1[j];
+        const double Ssum = 2 * H - D / 2, Tdif = r12 * x2[j];
+        const double dW1 = (dW + D) / 2, H1 = (Ssum + Tdif) / 2;
+        if (!right) {
+          wa_[c] = wa_[p];
+          ya_[c] = ya_[p];
+          dw_[c] = dW1;
+          hh_[c] = H1;
+        } else {
+          wa_[c] = wa_[p] + dW1;
+          ya_[c] = ya_[p] + h / 2 * (wa_[p] + H1 + dW1 / 2);
+          dw_[c] = (dW - D) / 2;
+          hh_[c] = (Ssum - Tdif) / 2;
+        }
+      }
+    }
+  }
+  /// The normals of node `id` for columns [j0, j1) into z_ (2m rows, leading dimension ld).
+  void node_normals(std::uint64_t id, index_t j0, index_t j1, index_t ld) {
+    fill_counter_normals<double>(key_, path0_ + std::uint64_t(j0), j1 - j0, 2 * id * std::uint64_t(m_), 2 * m_,
+                                 z_.data(), ld);
+  }
+  /// Bring every path's chain to `leaf` (all paths share the query time).
+  void descend_all(std::int64_t leaf) {
+    if (shared_leaf_ == -2) {  // chains differ after per-path queries: realign
+      for (index_t j = 0; j < b_; ++j) descend_one(j, leaf);
+      shared_leaf_ = leaf;
+      return;
+    }
+    const int l0 = first_new_level(shared_leaf_, leaf);
+    if (l0 == 0) {
+      node_normals(0, 0, b_, b_);
+      set_root(0, b_, b_);
+    }
+    for (int l = std::max(1, l0); l <= n_; ++l) {
+      const std::int64_t parent = leaf >> (n_ - l + 1);
+      const bool right = (leaf >> (n_ - l)) & 1;
+      node_normals((std::uint64_t(1) << (l - 1)) + std::uint64_t(parent), 0, b_, b_);
+      split(l, right, 0, b_, b_);
+    }
+    shared_leaf_ = leaf;
+    std::fill(leaf_.begin(), leaf_.end(), leaf);
+  }
+  /// Bring path j's chain to `leaf`.
+  void descend_one(index_t j, std::int64_t leaf) {
+    std::int64_t& cached = leaf_[std::size_t(j)];
+    const int l0 = first_new_level(cached, leaf);
+    if (l0 == 0) {
+      node_normals(0, j, j + 1, 1);
+      set_root(j, j + 1, 1);
+    }
+    for (int l = std::max(1, l0); l <= n_; ++l) {
+      const std::int64_t parent = leaf >> (n_ - l + 1);
+      const bool right = (leaf >> (n_ - l)) & 1;
+      node_normals((std::uint64_t(1) << (l - 1)) + std::uint64_t(parent), j, j + 1, 1);
+      split(l, right, j, j + 1, 1);
+    }
+    cached = leaf;
+    shared_leaf_ = -2;
+  }
+ public:
+  /// W(t) and Y(t) in double, the tree's own precision (for sources and steppers
+  /// that difference values: no rounding to S before the subtraction).
+  void value_in_double(S t, ensemble<double>& w, ensemble<double>& y) {
+    check_time("t", t);
+    const auto [leaf, s] = locate(double(t));
+    descend_all(leaf);
+    w.resize(m_, b_);
+    y.resize(m_, b_);
+    const double h = (t1_ - t0_) / std::ldexp(1.0, n_);
+    const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
+    const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
+    for (index_t i = 0; i < m_; ++i)
+      for (index_t j = 0; j < b_; ++j) {
+        const std::size_t o = base + std::size_t(i * b_ + j);
+        w(i, j) = wa_[o] + s * dw_[o] + cw * hh_[o];
+        y(i, j) = ya_[o] + h * (s * wa_[o] + s * s / 2 * dw_[o] + cy * hh_[o]);
+      }
+  }
+ private:
+  void value_per_path_double(const S* t, ensemble<double>& w, ensemble<double>* y) {
+    w.resize(m_, b_);
+    if (y) y->resize(m_, b_);
+    const double h = (t1_ - t0_) / std::ldexp(1.0, n_);
+    const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
+    for (index_t j = 0; j < b_; ++j) {
+      check_time("t[" + std::to_string(j) + "]", t[j]);
+      const auto [leaf, s] = locate(double(t[j]));
+      descend_one(j, leaf);
+      const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
+      for (index_t i = 0; i < m_; ++i) {
+        const std::size_t o = base + std::size_t(i * b_ + j);
+        w(i, j) = wa_[o] + s * dw_[o] + cw * hh_[o];
+        if (y) (*y)(i, j) = ya_[o] + h * (s * wa_[o] + s * s / 2 * dw_[o] + cy * hh_[o]);
+      }
+    }
+  }
+
+  counter_key key_;
+  double t0_, t1_;
+  index_t m_, b_;
+  std::uint64_t path0_;
+  int n_ = 0;
+  std::vector<double> wa_, ya_, dw_, hh_;  ///< [level][component][path]
+  std::vector<double> z_;                  ///< normals of one node
+  std::vector<std::int64_t> leaf_;         ///< per path: the leaf its cached chain ends in (-1: none)
+  std::int64_t shared_leaf_ = -1;          ///< the leaf of every chain, -1 none yet, -2 chains differ
+  ensemble<S> ws_;
+  ensemble<double> wsd_, ysd_, wtd_, ytd_;
+};
+
+}  // namespace ito::sde

@@ -1,0 +1,336 @@
+#pragma once
+/// \file normal.hpp
+/// \brief Counter-based standard normals: Philox4x32-10 words (philox.hpp)
+/// turned into normals by the Box–Muller transform (Box & Muller 1958) with
+/// SLEEF's vector log (1 ULP) and sincospi (0.506 ULP), double and float.
+///
+/// Identity. Normal number k of path p in stream (seed, stream) is a pure
+/// function of (seed, stream, p, k):
+///   double: Philox position q = k / 2 gives words w0..w3;
+///           u = (((w1:w0) >> 12) + 1/2) 2^-52,  v = (((w3:w2) >> 12) + 1/2) 2^-51 - 1,
+///           r = sqrt(-2 log u);  z_{2q} = r cos(pi v),  z_{2q+1} = r sin(pi v).
+///   float:  Philox position q = k / 4; two pairs, (w0, w1) -> z_{4q}, z_{4q+1} and
+///           (w2, w3) -> z_{4q+2}, z_{4q+3}, with
+///           u = clamp(float(w >> 1) 2^-31, [2^-32, 1 - 2^-24]),  v = float(w' >> 1) 2^-30 - 1.
+/// u lies in [2^-53, 1 - 2^-53] (double) and [2^-32, 1 - 2^-24] (float), so
+/// |z| <= 8.57 (double) and <= 6.66 (float): P(|Z| > 8.57) = 1e-17 and
+/// P(|Z| > 6.66) = 2.7e-11 are the only mass the transform truncates.
+///
+/// Bit-for-bit. The block fill (fill_counter_normals) runs Philox on 8 (AVX-512)
+/// or 4 (AVX2) paths at once and calls SLEEF's "finz" vector functions; the
+/// scalar reference (counter_normal) calls Random123's Philox and SLEEF's
+/// finz purecfma scalar functions. SLEEF's finz_ functions are documented to
+/// return the same bits on every FMA-capable target, sqrt and the
+/// conversions are IEEE-exact, so both paths give identical numbers (tested in
+/// tests/sde/test_random_normal.cpp). On a CPU without FMA (no AVX2 build,
+/// checked at run time) the scalar path falls back to SLEEF's non-FMA scalar
+/// log/sincospi, whose last bit may differ: the numbers are then equal to
+/// within 1-2 ULP, not bit-identical, across such machines.
+
+#include <sleef.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "philox.hpp"
+
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
+#include <immintrin.h>
+#define ITO_RANDOM_LANES 8
+#elif defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define ITO_RANDOM_LANES 4
+#else
+#define ITO_RANDOM_LANES 1
+#endif
+
+#ifndef FP_FAST_FMA
+// sleef.h declares its FMA scalar functions only when the translation unit is
+// compiled with FMA; they are in libsleef regardless and are called only after
+// a run-time check (random_detail::cpu_has_fma).
+extern "C" {
+double Sleef_finz_logd1_u10purecfma(double);
+float Sleef_finz_logf1_u10purecfma(float);
+Sleef_double_2 Sleef_finz_sincospid1_u05purecfma(double);
+Sleef_float_2 Sleef_finz_sincospif1_u05purecfma(float);
+}
+#endif
+
+namespace ito::sde {
+
+/// How many normals one Philox call yields: 2 in double, 4 in float.
+template <class S>
+inline constexpr std::int64_t normals_per_counter = sizeof(S) == 8 ? 2 : 4;
+
+/// The paths one vector fill handles at once on this build (8 AVX-512, 4 AVX2, 1 scalar).
+inline constexpr int random_lanes = ITO_RANDOM_LANES;
+
+/// A stream's key: (seed, stream) hashed once.
+struct counter_key {
+  r123::Philox4x32::key_type key;
+  counter_key(std::uint64_t seed, stream_id stream) : key(philox_key(seed, stream)) {}
+  counter_key(std::uint64_t seed, std::uint64_t stream) : key(philox_key(seed, stream)) {}
+};
+
+namespace random_detail {
+
+inline bool cpu_has_fma() {
+#if defined(__FMA__)
+  return true;
+#elif defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  static const bool has = __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2");
+  return has;
+#else
+  return false;
+#endif
+}
+
+inline double log_scalar(double x) {
+  return cpu_has_fma() ? Sleef_finz_logd1_u10purecfma(x) : Sleef_log_u10(x);
+}
+inline float log_scalar(float x) {
+  return cpu_has_fma() ? Sleef_finz_logf1_u10purecfma(x) : Sleef_logf_u10(x);
+}
+/// {sin(pi x), cos(pi x)}
+inline void sincospi_scalar(double x, double& s, double& c) {
+  if (cpu_has_fma()) {
+    const Sleef_double_2 r = Sleef_finz_sincospid1_u05purecfma(x);
+    s = r.x;
+    c = r.y;
+  } else {
+    const Sleef_double2 r = Sleef_sincospi_u05(x);
+    s = r.x;
+    c = r.y;
+  }
+}
+inline void sincospi_scalar(float x, float& s, float& c) {
+  if (cpu_has_fma()) {
+    const Sleef_float_2 r = Sleef_finz_sincospif1_u05purecfma(x);
+    s = r.x;
+    c = r.y;
+  } else {
+    const Sleef_float2 r = Sleef_sincospif_u05(x);
+    s = r.x;
+    c = r.y;
+  }
+}
+
+/// The uniforms of the transform, exactly as documented in the file comment.
+inline double radius_uniform(std::uint32_t lo, std::uint32_t hi) {
+  const std::uint64_t k = ((std::uint64_t(hi) << 32) | lo) >> 12;
+  return (double(k) + 0.5) * 0x1p-52;
+}
+inline double angle_uniform(std::uint32_t lo, std::uint32_t hi) {
+  const std::uint64_t k = ((std::uint64_t(hi) << 32) | lo) >> 12;
+  return (double(k) + 0.5) * 0x1p-51 - 1.0;
+}
+inline float radius_uniform(std::uint32_t w) {
+  float u = float(std::int32_t(w >> 1)) * 0x1p-31f;
+  u = u < 0x1p-32f ? 0x1p-32f : u;
+  return u > 0x1.fffffep-1f ? 0x1.fffffep-1f : u;
+}
+inline float angle_uniform(std::uint32_t w) { return float(std::int32_t(w >> 1)) * 0x1p-30f - 1.0f; }
+
+/// The 2 (double) or 4 (float) normals of one Philox call, scalar reference.
+inline void box_muller(const r123::Philox4x32::ctr_type& w, double* z) {
+  const double u = radius_uniform(w[0], w[1]);
+  const double v = angle_uniform(w[2], w[3]);
+  const double r = std::sqrt(log_scalar(u) * -2.0);
+  double s, c;
+  sincospi_scalar(v, s, c);
+  z[0] = r * c;
+  z[1] = r * s;
+}
+inline void box_muller(const r123::Philox4x32::ctr_type& w, float* z) {
+  for (int pair = 0; pair < 2; ++pair) {
+    const float u = radius_uniform(w[2 * pair]);
+    const float v = angle_uniform(w[2 * pair + 1]);
+    const float r = std::sqrt(log_scalar(u) * -2.0f);
+    float s, c;
+    sincospi_scalar(v, s, c);
+    z[2 * pair] = r * c;
+    z[2 * pair + 1] = r * s;
+  }
+}
+
+#if ITO_RANDOM_LANES > 1
+// ---- Philox4x32-10 on random_lanes counters at once --------------------------
+// The same rounds as Random123's philox4x32 (philox.h: PHILOX_M4x32_0/1,
+// PHILOX_W32_0/1, R = 10), one counter per 64-bit lane (value in the low 32
+// bits), checked word for word against r123::Philox4x32 in the tests.
+#if ITO_RANDOM_LANES == 8
+using u64v = std::uint64_t __attribute__((vector_size(64)));
+using u32v = std::uint32_t __attribute__((vector_size(32)));
+using i32v = std::int32_t __attribute__((vector_size(32)));
+using f64v = double __attribute__((vector_size(64)));
+using f32v = float __attribute__((vector_size(32)));     // one pair's lanes
+using i32w = std::int32_t __attribute__((vector_size(64)));
+using f32w = float __attribute__((vector_size(64)));     // both pairs' lanes
+inline u64v mul32(u64v a, u64v b) { return (u64v)_mm512_mul_epu32((__m512i)a, (__m512i)b); }
+inline f64v vlog(f64v x) { return (f64v)Sleef_finz_logd8_u10avx512f((__m512d)x); }
+inline void vsincospi(f64v x, f64v& s, f64v& c) {
+  const auto r = Sleef_finz_sincospid8_u05avx512f((__m512d)x);
+  s = (f64v)r.x;
+  c = (f64v)r.y;
+}
+inline f64v vsqrt(f64v x) { return (f64v)_mm512_sqrt_pd((__m512d)x); }
+inline f32w vlog(f32w x) { return (f32w)Sleef_finz_logf16_u10avx512f((__m512)x); }
+inline void vsincospi(f32w x, f32w& s, f32w& c) {
+  const auto r = Sleef_finz_sincospif16_u05avx512f((__m512)x);
+  s = (f32w)r.x;
+  c = (f32w)r.y;
+}
+inline f32w vsqrt(f32w x) { return (f32w)_mm512_sqrt_ps((__m512)x); }
+#else
+using u64v = std::uint64_t __attribute__((vector_size(32)));
+using u32v = std::uint32_t __attribute__((vector_size(16)));
+using i32v = std::int32_t __attribute__((vector_size(16)));
+using f64v = double __attribute__((vector_size(32)));
+using f32v = float __attribute__((vector_size(16)));
+using i32w = std::int32_t __attribute__((vector_size(32)));
+using f32w = float __attribute__((vector_size(32)));
+inline u64v mul32(u64v a, u64v b) { return (u64v)_mm256_mul_epu32((__m256i)a, (__m256i)b); }
+inline f64v vlog(f64v x) { return (f64v)Sleef_finz_logd4_u10avx2((__m256d)x); }
+inline void vsincospi(f64v x, f64v& s, f64v& c) {
+  const auto r = Sleef_finz_sincospid4_u05avx2((__m256d)x);
+  s = (f64v)r.x;
+  c = (f64v)r.y;
+}
+inline f64v vsqrt(f64v x) { return (f64v)_mm256_sqrt_pd((__m256d)x); }
+inline f32w vlog(f32w x) { return (f32w)Sleef_finz_logf8_u10avx2((__m256)x); }
+inline void vsincospi(f32w x, f32w& s, f32w& c) {
+  const auto r = Sleef_finz_sincospif8_u05avx2((__m256)x);
+  s = (f32w)r.x;
+  c = (f32w)r.y;
+}
+inline f32w vsqrt(f32w x) { return (f32w)_mm256_sqrt_ps((__m256)x); }
+#endif
+constexpr int L = ITO_RANDOM_LANES;
+
+/// Words w[0..3] of Philox4x32-10 at counters (position, path0 + lane), lane < L.
+inline void philox_lanes(const r123::Philox4x32::key_type& key, std::uint64_t path0, std::uint64_t position,
+                         u64v w[4]) {
+  u64v lane;
+  for (int l = 0; l < L; ++l) lane[l] = std::uint64_t(l);
+  const u64v path = path0 + lane;
+  const u64v mask = u64v{} + 0xFFFFFFFFull;
+  u64v c0 = u64v{} + (position & 0xFFFFFFFFull), c1 = u64v{} + (position >> 32);
+  u64v c2 = path & mask, c3 = path >> 32;
+  std::uint32_t k0 = key[0], k1 = key[1];
+  const u64v m0 = u64v{} + 0xD2511F53ull, m1 = u64v{} + 0xCD9E8D57ull;
+  for (int round = 0; round < 10; ++round) {
+    const u64v p0 = mul32(m0, c0), p1 = mul32(m1, c2);
+    const u64v n0 = (p1 >> 32) ^ c1 ^ std::uint64_t(k0);
+    const u64v n2 = (p0 >> 32) ^ c3 ^ std::uint64_t(k1);
+    c0 = n0;
+    c1 = p1 & mask;
+    c2 = n2;
+    c3 = p0 & mask;
+    k0 += 0x9E3779B9u;
+    k1 += 0xBB67AE85u;
+  }
+  w[0] = c0;
+  w[1] = c1;
+  w[2] = c2;
+  w[3] = c3;
+}
+
+/// z[e][lane] = element e of the Philox call of path path0 + lane (double: e < 2).
+inline void box_muller_lanes(const u64v w[4], f64v z[2]) {
+  const u64v magic = u64v{} + 0x4330000000000000ull;  // 2^52 as bits: (k | magic) = 2^52 + k
+  const f64v off = f64v{} + (0x1p52 - 0.5);
+  const u64v ku = ((w[1] << 32) | w[0]) >> 12, kv = ((w[3] << 32) | w[2]) >> 12;
+  const f64v u = ((f64v)(ku | magic) - off) * 0x1p-52;  // = (k + 1/2) 2^-52, exact
+  const f64v v = ((f64v)(kv | magic) - off) * 0x1p-51 - 1.0;
+  const f64v r = vsqrt(vlog(u) * -2.0);
+  f64v s, c;
+  vsincospi(v, s, c);
+  z[0] = r * c;
+  z[1] = r * s;
+}
+/// float: z[e][lane], e < 4.
+inline void box_muller_lanes(const u64v w[4], f32v z[4]) {
+  i32w a, b;  // lanes [0, L): pair 0, [L, 2L): pair 1
+  for (int l = 0; l < L; ++l) {
+    a[l] = std::int32_t(w[0][l] >> 1);
+    a[L + l] = std::int32_t(w[2][l] >> 1);
+    b[l] = std::int32_t(w[1][l] >> 1);
+    b[L + l] = std::int32_t(w[3][l] >> 1);
+  }
+  f32w u = __builtin_convertvector(a, f32w) * 0x1p-31f;
+  u = u < 0x1p-32f ? f32w{} + 0x1p-32f : u;
+  u = u > 0x1.fffffep-1f ? f32w{} + 0x1.fffffep-1f : u;
+  const f32w v = __builtin_convertvector(b, f32w) * 0x1p-30f - 1.0f;
+  const f32w r = vsqrt(vlog(u) * -2.0f);
+  f32w s, c;
+  vsincospi(v, s, c);
+  const f32w zc = r * c, zs = r * s;
+  for (int l = 0; l < L; ++l) {
+    z[0][l] = zc[l];
+    z[1][l] = zs[l];
+    z[2][l] = zc[L + l];
+    z[3][l] = zs[L + l];
+  }
+}
+#endif
+
+}  // namespace random_detail
+
+/// The Philox words at (path, position) under a precomputed key.
+inline r123::Philox4x32::ctr_type philox_words(const counter_key& k, std::uint64_t path, std::uint64_t position) {
+  return r123::Philox4x32()(philox_counter(path, position), k.key);
+}
+
+/// Scalar reference: normal number k of `path` in stream (seed, stream).
+template <class S>
+S counter_normal(const counter_key& key, std::uint64_t path, std::uint64_t k) {
+  static_assert(sizeof(S) == 8 || sizeof(S) == 4, "double or float");
+  constexpr std::int64_t n = normals_per_counter<S>;
+  S z[n];
+  random_detail::box_muller(philox_words(key, path, k / n), z);
+  return z[k % n];
+}
+template <class S>
+S counter_normal(std::uint64_t seed, stream_id stream, std::uint64_t path, std::uint64_t k) {
+  return counter_normal<S>(counter_key(seed, stream), path, k);
+}
+
+/// Block fill: out[r * ld + j] = scale * (normal number k0 + r of path path0 + j)
+/// for r < rows, j < paths: rows are normal indices, columns are paths, so a
+/// row is contiguous over the paths of a block (the layout a batched step
+/// wants). k0 and rows must be multiples of normals_per_counter<S>; ld >= paths.
+/// Vectorized over paths (random_lanes at a time); the same bits as
+/// counter_normal (see the file comment). scale = 1 multiplies exactly.
+template <class S>
+void fill_counter_normals(const counter_key& key, std::uint64_t path0, std::int64_t paths, std::uint64_t k0,
+                          std::int64_t rows, S* out, std::int64_t ld, S scale = S(1)) {
+  constexpr std::int64_t n = normals_per_counter<S>;
+  const std::uint64_t q0 = k0 / n;
+  const std::int64_t nq = rows / n;
+  std::int64_t j = 0;
+#if ITO_RANDOM_LANES > 1
+  using namespace random_detail;
+  using zv = std::conditional_t<sizeof(S) == 8, f64v, f32v>;
+  for (; j + L <= paths; j += L) {
+    for (std::int64_t q = 0; q < nq; ++q) {
+      u64v w[4];
+      philox_lanes(key.key, path0 + std::uint64_t(j), q0 + std::uint64_t(q), w);
+      zv z[n] = {};
+      box_muller_lanes(w, z);
+      for (std::int64_t e = 0; e < n; ++e) {
+        const zv ze = z[e] * scale;
+        std::memcpy(out + (q * n + e) * ld + j, &ze, sizeof(ze));
+      }
+    }
+  }
+#endif
+  for (; j < paths; ++j)
+    for (std::int64_t q = 0; q < nq; ++q) {
+      S z[n];
+      random_detail::box_muller(philox_words(key, path0 + std::uint64_t(j), q0 + std::uint64_t(q)), z);
+      for (std::int64_t e = 0; e < n; ++e) out[(q * n + e) * ld + j] = z[e] * scale;
+    }
+}
+
+}  // namespace ito::sde

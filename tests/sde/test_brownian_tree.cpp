@@ -1,0 +1,138 @@
+// The virtual Brownian tree (ito/sde/brownian/brownian_tree.hpp): the same path
+// for any query order and block, the law of W and I_(1,0) over arbitrary
+// intervals (5 standard errors), additivity, and per-path queries.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <ito/sde/brownian/brownian_tree.hpp>
+#include <vector>
+
+namespace sde = ito::sde;
+using sde::ensemble;
+
+namespace {
+bool quick() { return std::getenv("ITO_QUICK") != nullptr; }
+}  // namespace
+
+TEST_CASE("any query order and any block give the same path, bit for bit") {
+  const std::vector<double> times = {0.5, 0.123, 1.7, 0.124, 2.0, 0.0, 1.0 / 3, 0.9999, 0.5000001};
+  sde::brownian_tree<> a(99, 0.0, 2.0, 1e-4, 2, 100, 16);
+  std::vector<ensemble<>> first;
+  for (double t : times) {
+    ensemble<> w;
+    a.value(t, w);
+    first.push_back(w);
+  }
+  // reverse order, a fresh tree
+  sde::brownian_tree<> b(99, 0.0, 2.0, 1e-4, 2, 100, 16);
+  for (std::size_t k = times.size(); k-- > 0;) {
+    ensemble<> w;
+    b.value(times[k], w);
+    CHECK(w == first[k]);
+  }
+  // a block holding paths 105..107 only
+  sde::brownian_tree<> c(99, 0.0, 2.0, 1e-4, 2, 105, 3);
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    ensemble<> w;
+    c.value(times[k], w);
+    CHECK(w == first[k].middleCols(5, 3));
+  }
+  // per-path times: every column at its own time gives that column's values
+  std::vector<double> tj(16);
+  for (int j = 0; j < 16; ++j) tj[std::size_t(j)] = times[std::size_t(j) % times.size()];
+  ensemble<> w;
+  a.value(tj.data(), w);
+  for (int j = 0; j < 16; ++j) CHECK(w.col(j) == first[std::size_t(j) % times.size()].col(j));
+  // and a shared-time query after per-path ones realigns
+  ensemble<> w2;
+  a.value(times[2], w2);
+  CHECK(w2 == first[2]);
+  CHECK(a.depth() == 15);  // 2 / 1e-4 = 20000 <= 2^15
+  CHECK(a.leaf_length() <= 1e-4);
+  CHECK(first[5].isZero(0));  // W(t0) = 0
+}
+
+TEST_CASE("float and double trees are the same path, rounded once") {
+  sde::brownian_tree<double> d(5, 0.0, 1.0, 1e-3, 1, 0, 8);
+  sde::brownian_tree<float> f(5, 0.0f, 1.0f, 1e-3f, 1, 0, 8);
+  ensemble<double> wd;
+  ensemble<float> wf;
+  d.value(0.25, wd);
+  f.value(0.25f, wf);
+  CHECK(wf == wd.cast<float>());
+}
+
+TEST_CASE("W, increments and the space-time area have the Brownian law on arbitrary intervals") {
+  const Eigen::Index n = quick() ? 4000 : 40000;
+  sde::brownian_tree<> tree(2026, 0.0, 1.0, 1e-6, 1, 0, n);
+  // intervals that are not dyadic, inside one leaf's parent and across many levels
+  const double s = 0.3, t = 0.3 + 1.0 / 7, u = 0.95;
+  ensemble<> ws, wt, wu, ys, yt;
+  tree.value(s, ws, ys);
+  tree.value(t, wt, yt);
+  tree.value(u, wu);
+  auto check_var = [&](const Eigen::ArrayXd& x, double var, const char* what) {
+    const double m = x.mean(), v = x.square().mean();
+    INFO(what << ": mean " << m << " var " << v << " expected " << var);
+    CHECK(std::abs(m) < 5 * std::sqrt(var / double(n)));
+    CHECK(std::abs(v - var) < 5 * var * std::sqrt(2.0 / double(n)));
+  };
+  check_var(ws.row(0).transpose().array(), s, "W(s)");
+  check_var((wt - ws).row(0).transpose().array(), t - s, "W(t)-W(s)");
+  check_var((wu - wt).row(0).transpose().array(), u - t, "W(u)-W(t)");
+  // independent increments: Cov(W(t)-W(s), W(u)-W(t)) = 0, Cov(W(s), W(t)-W(s)) = 0
+  const Eigen::ArrayXd a = (wt - ws).row(0).transpose().array(), b = (wu - wt).row(0).transpose().array(),
+                       c = ws.row(0).transpose().array();
+  CHECK(std::abs((a * b).mean()) < 5 * std::sqrt((t - s) * (u - t) / double(n)));
+  CHECK(std::abs((a * c).mean()) < 5 * std::sqrt((t - s) * s / double(n)));
+  // I_(1,0)(s, t): variance h^3/3, covariance with dW h^2/2 (Kloeden & Platen 1992, 10.4)
+  ensemble<> dW, dZ;
+  tree.increment(s, t, dW, dZ);
+  CHECK((dW - (wt - ws)).cwiseAbs().maxCoeff() < 1e-15);
+  const double h = t - s;
+  const Eigen::ArrayXd z = dZ.row(0).transpose().array(), w = dW.row(0).transpose().array();
+  check_var(z, h * h * h / 3, "I_(1,0)");
+  CHECK(std::abs((w * z).mean() - h * h / 2) < 5 * std::sqrt((h * h * h * h / 3 + h * h * h * h / 2) / double(n)));
+  // the part of the area independent of dW: H = dZ/h - dW/2 ~ N(0, h/12)
+  check_var(z / h - w / 2, h / 12, "H");
+  CHECK(std::abs(((z / h - w / 2) * w).mean()) < 5 * std::sqrt(h / 12 * h / double(n)));
+}
+
+TEST_CASE("increments and areas are additive over adjacent intervals") {
+  sde::brownian_tree<> tree(3, -1.0, 3.0, 1e-5, 3, 7, 9);
+  const double s = -0.77, t = 0.4142, u = 2.5;
+  ensemble<> w1, z1, w2, z2, w3, z3;
+  tree.increment(s, t, w1, z1);
+  tree.increment(t, u, w2, z2);
+  tree.increment(s, u, w3, z3);
+  CHECK((w1 + w2 - w3).cwiseAbs().maxCoeff() < 1e-14);
+  // I(s,u) = I(s,t) + (u - t) (W(t) - W(s)) + I(t,u)
+  CHECK((z1 + (u - t) * w1 + z2 - z3).cwiseAbs().maxCoeff() < 1e-13);
+  // per-path increments equal shared-time ones
+  std::vector<double> ss(9, s), tt(9, t);
+  ensemble<> pw, pz;
+  tree.increment(ss.data(), tt.data(), pw, &pz);
+  CHECK((pw - w1).cwiseAbs().maxCoeff() == 0.0);
+  CHECK((pz - z1).cwiseAbs().maxCoeff() == 0.0);
+}
+
+TEST_CASE("dyadic points are exact draws: refining the tolerance keeps them") {
+  // W at t0 + k 2^-j (j <= depth) does not depend on the depth of the tree
+  sde::brownian_tree<> coarse(11, 0.0, 1.0, 1.0 / 64, 1, 0, 32), fine(11, 0.0, 1.0, 1.0 / 4096, 1, 0, 32);
+  for (double t : {0.25, 0.5, 0.75, 5.0 / 64, 1.0}) {
+    ensemble<> a, b;
+    coarse.value(t, a);
+    fine.value(t, b);
+    CHECK((a - b).cwiseAbs().maxCoeff() < 1e-15);
+  }
+}
+
+TEST_CASE("bad arguments name themselves") {
+  CHECK_THROWS_AS(sde::brownian_tree<>(1, 1.0, 0.0, 0.1, 1, 0, 1), ito::invalid_argument);
+  CHECK_THROWS_AS(sde::brownian_tree<>(1, 0.0, 1.0, 0.0, 1, 0, 1), ito::invalid_argument);
+  sde::brownian_tree<> tree(1, 0.0, 1.0, 0.1, 1, 0, 2);
+  ensemble<> w;
+  CHECK_THROWS_AS(tree.value(1.5, w), ito::invalid_argument);
+  CHECK_THROWS_AS(tree.increment(0.5, 0.4, w), ito::invalid_argument);
+}
