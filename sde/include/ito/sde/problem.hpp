@@ -104,6 +104,9 @@ struct problem {
   S t0 = 0;
   S t1 = 1;
   calculus interpretation = calculus::ito;
+  /// Drift and diffusion do not depend on t: adaptive stepping (adaptive.hpp)
+  /// may then evaluate paths at different times in one batch.
+  bool autonomous = false;
 
   /// Throws ito::invalid_argument naming the offending field.
   void validate() const {

@@ -17,6 +17,7 @@
 /// and optionally `template <class P> static index_t noise_dim(const P&)` when it
 /// needs a different number of normals per path and step than p.noise_dim.
 
+#include <array>
 #include <string>
 
 #include "../error.hpp"
@@ -25,12 +26,22 @@
 
 namespace ito::sde {
 
+/// Stage values of the multi-stage methods (rossler_sri.hpp): f and g at up to
+/// four stages, g(t + c h) for additive noise, and the iterated-integral factors.
+template <class S>
+struct stage_workspace {
+  std::array<ensemble<S>, 4> F, G;
+  std::array<matrix_t<S>, 4> Gm;
+  ensemble<S> H0, H1, chi1, chi2, chi3, acc;
+};
+
 /// Scratch buffers of a stepper, owned by the loop (one per thread) and
 /// resized only when the block shape changes: no allocation per step.
 template <class S>
 struct stepper_workspace {
   ensemble<S> a, b, c, d, e, f;
   matrix_t<S> G, H;
+  stage_workspace<S> stages;
 };
 
 namespace detail {
