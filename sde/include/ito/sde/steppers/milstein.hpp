@@ -45,7 +45,7 @@ struct milstein {
       if constexpr (P::noise == noise_kind::diagonal) {
         x.array() += S(0.5) * w.c.array() * (dW.array().square() - shift);
       } else {
-        x.array() += S(0.5) * w.c.array().rowwise() * (dW.row(0).array().square() - shift);
+        x.array() += S(0.5) * (w.c.array().rowwise() * (dW.row(0).array().square() - shift));
       }
     }
     detail::add_noise(p, x, w.b, w.G, dW);
@@ -86,7 +86,7 @@ struct milstein_df {
       if constexpr (P::noise == noise_kind::diagonal) {
         x.array() += k * (w.c.array() - w.b.array()) * (dW.array().square() - shift);
       } else {
-        x.array() += k * (w.c.array() - w.b.array()).rowwise() * (dW.row(0).array().square() - shift);
+        x.array() += k * ((w.c.array() - w.b.array()).rowwise() * (dW.row(0).array().square() - shift));
       }
     }
     detail::add_noise(p, x, w.b, w.G, dW);
