@@ -133,6 +133,20 @@ TEST_CASE("adaptive results are bit-identical for any thread count and block siz
   CHECK(a.steps.accepted_mean == b.steps.accepted_mean);
 }
 
+TEST_CASE("solve(problem, adaptive(method, control), options) is the same front door") {
+  auto k = gbm_problem<double>();
+  k.problem.autonomous = true;
+  adaptive_options ao;
+  ao.rtol = ao.atol = 1e-3;
+  auto a = solve(k.problem, adaptive(sriw1{}, ao), sopts(300));
+  auto b = solve_adaptive(k.problem, adaptive_rossler<sriw1>{}, sopts(300), ao);
+  CHECK((a.terminal.array() == b.terminal.array()).all());
+  CHECK(a.steps.accepted_mean == b.steps.accepted_mean);
+  auto e = solve(k.problem, adaptive(euler_maruyama{}, ao), sopts(300));
+  CHECK(e.terminal.allFinite());
+  CHECK(e.steps.accepted_mean > 10);
+}
+
 TEST_CASE("adaptive options are checked, naming the option") {
   auto k = gbm_problem<double>();
   adaptive_options ao;

@@ -285,6 +285,7 @@ void sra_step_paths(const sra_tableau<N>& tb, const P& p, ensemble<S>& x, const 
 ///    predictable and EM keeps its strong order 1/2.
 /// Cost per accepted step: two drift evaluations.
 struct adaptive_euler_maruyama {
+  adaptive_options control;  ///< tolerances and controller
   static constexpr double strong_order = 0.5;
   static constexpr double weak_order = 1.0;
   static constexpr double error_order = 1.0;
@@ -302,6 +303,7 @@ struct adaptive_euler_maruyama {
 template <class Method>
 struct adaptive_rossler {
   Method method;
+  adaptive_options control;  ///< tolerances and controller
   static constexpr double strong_order = Method::strong_order;
   static constexpr double weak_order = Method::weak_order;
   static constexpr double error_order = 1.5;
@@ -609,6 +611,31 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
   sum.method = std::string(M::name) + " (adaptive)";
   sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return sol;
+}
+
+/// The adaptive form of a method, for `solve`'s front door:
+///   solve(problem, adaptive(sriw1{}, control), options)
+/// (sriw1, sosri: scalar or diagonal noise; sosra: additive noise;
+/// euler_maruyama: any noise).
+template <class Method>
+adaptive_rossler<Method> adaptive(Method m, const adaptive_options& control = {}) {
+  return adaptive_rossler<Method>{m, control};
+}
+inline adaptive_euler_maruyama adaptive(euler_maruyama, const adaptive_options& control = {}) {
+  return adaptive_euler_maruyama{control};
+}
+
+/// solve(problem, adaptive(method, control), options): adaptive steps through
+/// the same front door as fixed steps (the grid options are not used).
+template <class P, class Method>
+adaptive_solution<typename P::scalar_type> solve(const P& p, const adaptive_rossler<Method>& method,
+                                                 const solve_options<typename P::scalar_type>& opt) {
+  return solve_adaptive(p, method, opt, method.control);
+}
+template <class P>
+adaptive_solution<typename P::scalar_type> solve(const P& p, const adaptive_euler_maruyama& method,
+                                                 const solve_options<typename P::scalar_type>& opt) {
+  return solve_adaptive(p, method, opt, method.control);
 }
 
 }  // namespace ito::sde
