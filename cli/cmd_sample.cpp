@@ -9,6 +9,7 @@
 
 #include <ito/diffusion/csv.hpp>
 #include <ito/diffusion/samplers.hpp>
+#include <ito/diffusion/samplers/adaptive.hpp>
 #include <ito/diffusion/samplers/fast.hpp>
 #include <ito/diffusion/step_schedules.hpp>
 
@@ -23,6 +24,7 @@ struct options {
   long long n = 1000;
   std::vector<double> times;
   ito::diffusion::sampler_options opt;
+  std::optional<double> rtol, atol;  // ode dopri5 and the adaptive sampler (each with its own default)
   bool json = false;
   // --- the fast samplers (dpm, dpmpp, dpmpp-sde, unipc, edm): their own options ---
   struct fast_cli {
@@ -145,8 +147,50 @@ void add_fast_sampler_options(CLI::App* sub, options& o) {
   sub->add_flag("--no-denoise-final", f.no_denoise_final, "edm: stop at t_end without the final step to sigma = 0");
 }
 
-int run(const options& o) {
+/// ito sample --sampler adaptive [--rtol R --atol A]: Jolicoeur-Martineau et al.'s
+/// adaptive reverse SDE (samplers/adaptive.hpp); --json reports the mean NFE per sample.
+int run_adaptive(const options& o) {
   using namespace ito::diffusion;
+  ito::cli::require_count("--n", o.n);
+  ito::detail::require(!o.out.empty() || o.json, "--out", "(none)", "a CSV file for the samples (or --json only)");
+  ito::detail::require(o.times.empty(), "--times", o.times.size(), "none with --sampler adaptive");
+  ito::sde::adaptive_options control = default_adaptive_sampler_control();
+  if (o.rtol) control.rtol = *o.rtol;
+  if (o.atol) control.atol = *o.atol;
+  auto res = ito::cli::with_sde(ito::cli::score_sde(o.score, o.sde), [&](const auto& f) {
+    return ito::cli::with_score(o.score, f, [&](const auto& score, Eigen::Index d) {
+      return sample_adaptive<std::decay_t<decltype(f)>, std::decay_t<decltype(score)>, double>(f, score, d, o.n,
+                                                                                            o.opt, control);
+    });
+  });
+  ito::cli::model_samples_to_data_units(o.score, res);  // --model: the data's own units
+  if (!o.out.empty()) write_csv(o.out, res.samples);
+  if (o.json) {
+    nlohmann::json j = ito::cli::sde_json(ito::cli::score_sde(o.score, o.sde));
+    j["sampler"] = res.sampler;
+    j["rtol"] = control.rtol;
+    j["atol"] = control.atol;
+    j["n"] = o.n;
+    j["dim"] = res.samples.rows();
+    j["seed"] = o.opt.seed;
+    j["nfe"] = res.nfe;
+    j["seconds"] = res.seconds;
+    j["out"] = o.out;
+    const Eigen::VectorXd m = res.samples.rowwise().mean();
+    j["mean"] = std::vector<double>(m.data(), m.data() + m.size());
+    ito::cli::print_json(j);
+  } else {
+    std::cout << "adaptive (rtol " << control.rtol << ", atol " << control.atol << "): " << o.n << " samples, "
+              << res.nfe << " score evaluations per sample, " << res.seconds << " s -> " << o.out << '\n';
+  }
+  return 0;
+}
+
+int run(options o) {
+  using namespace ito::diffusion;
+  if (o.sampler == "adaptive") return run_adaptive(o);
+  if (o.rtol) o.opt.ode.rtol = *o.rtol;
+  if (o.atol) o.opt.ode.atol = *o.atol;
   if (find_fast_method(o.sampler)) {
     ito::cli::require_count("--n", o.n);
     ito::detail::require(!o.out.empty() || o.json, "--out", "(none)", "a CSV file for the samples (or --json only)");
@@ -204,7 +248,7 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
   auto* sub = app.add_subcommand("sample", "Sample by reversing a forward SDE with a score (--oracle gmm.json: exact score)");
   ito::cli::add_score_options(sub, o->score);
   ito::cli::add_sde_options(sub, o->sde);
-  sub->add_option("--sampler", o->sampler, "em | sra1 | rd | pc | ddpm | ddim | langevin | ald | ode | dpm | dpmpp | dpmpp-sde | unipc | edm")->capture_default_str();
+  sub->add_option("--sampler", o->sampler, "em | sra1 | rd | pc | ddpm | ddim | langevin | ald | ode | dpm | dpmpp | dpmpp-sde | unipc | edm | adaptive")->capture_default_str();
   o->fast.steps_option = sub->add_option("--steps", o->opt.steps, "grid steps K (ald: noise levels; ode rk4: RK4 steps)")->capture_default_str();
   add_fast_sampler_options(sub, *o);
   sub->add_option("--n", o->n, "number of samples")->capture_default_str();
@@ -220,8 +264,8 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
   sub->add_option("--variance", o->variance, "ddpm: small (beta tilde) | large (beta)")->capture_default_str();
   sub->add_option("--step-size", o->opt.step_size, "langevin/ald step (< 0: default)")->capture_default_str();
   sub->add_option("--ode", o->ode, "ode: rk4 (fixed --steps) | dopri5 (adaptive, --rtol/--atol)")->capture_default_str();
-  sub->add_option("--rtol", o->opt.ode.rtol, "ode dopri5 relative tolerance")->capture_default_str();
-  sub->add_option("--atol", o->opt.ode.atol, "ode dopri5 absolute tolerance")->capture_default_str();
+  sub->add_option("--rtol", o->rtol, "relative tolerance: ode dopri5 (default 1e-5), adaptive (default 1e-2)");
+  sub->add_option("--atol", o->atol, "absolute tolerance: ode dopri5 (default 1e-5), adaptive (default 1e-2)");
   sub->add_flag("--json", o->json, "print a JSON summary");
   return ito::cli::command{sub, [o]() { return run(*o); }};
 });

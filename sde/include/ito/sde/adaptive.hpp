@@ -369,7 +369,8 @@ void adaptive_step(const P& p, const M& m, ensemble<S>& x, const time_row<S>& t,
 /// `method` is adaptive_euler_maruyama{} or adaptive_rossler<M>{} (M = sriw1,
 /// sosri for scalar/diagonal noise; sosra for additive noise). From `opt` it
 /// uses paths, seed, threads, block_size, save_times, keep_paths,
-/// keep_terminal (the grid options are ignored: the steps are chosen).
+/// keep_terminal, block_begin and block_end (the grid options are ignored: the
+/// steps are chosen).
 template <class P, class M>
 adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& method,
                                                           const solve_options<typename P::scalar_type>& opt,
@@ -400,14 +401,21 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
   if (targets.empty() || targets.back() < double(p.t1)) targets.push_back(double(p.t1));
   const std::size_t nsave = opt.save_times.size();
   const index_t d = p.dim, m = p.noise_dim;
-  const index_t nblocks = (n + opt.block_size - 1) / opt.block_size;
+  const index_t total_blocks = (n + opt.block_size - 1) / opt.block_size;
+  const index_t b0 = opt.block_begin, b1 = opt.block_end < 0 ? total_blocks : opt.block_end;
+  detail::require(b0 >= 0 && b0 <= total_blocks, "block_begin", b0, "in [0, " + std::to_string(total_blocks) + "]");
+  detail::require(b1 >= b0 && b1 <= total_blocks, "block_end", b1,
+                  "in [block_begin, " + std::to_string(total_blocks) + "]");
+  const index_t nblocks = b1 - b0;
+  const index_t path0 = b0 * opt.block_size;                                   // first local path
+  const index_t nlocal = std::min(n, b1 * opt.block_size) - std::min(n, path0);  // local paths
   const double q = M::error_order;
   const S delta = S(ao.drift_weight);
 
   adaptive_solution<S> sol;
   sol.times.assign(opt.save_times.begin(), opt.save_times.end());
-  if (opt.keep_terminal) sol.terminal.resize(d, n);
-  if (opt.keep_paths) sol.snapshots.assign(nsave, ensemble<S>(d, n));
+  if (opt.keep_terminal) sol.terminal.resize(d, nlocal);
+  if (opt.keep_paths) sol.snapshots.assign(nsave, ensemble<S>(d, nlocal));
   std::vector<std::vector<running_moments>> block_moments(std::size_t(nblocks), std::vector<running_moments>(nsave + 1));
   struct counts {
     std::vector<index_t> acc, rej, evals;
@@ -419,7 +427,8 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
 
   parallel_for(nblocks, opt.threads, [&](std::int64_t b, unsigned worker) {
     auto& a = ws[worker];
-    const index_t first = index_t(b) * opt.block_size;
+    const index_t first = (b0 + index_t(b)) * opt.block_size;  // global index of the block's first path
+    const index_t local = first - path0;                       // its column in terminal/snapshots
     const index_t B = std::min(opt.block_size, n - first);
     ensemble<S> x = p.x0.cols() == 1 ? ensemble<S>(p.x0.col(0).replicate(1, B)) : ensemble<S>(p.x0.middleCols(first, B));
     brownian_tree<S> tree(opt.seed, p.t0, p.t1, S(hmin), m, std::uint64_t(first), B);
@@ -566,10 +575,10 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
       const auto it = std::lower_bound(targets.begin(), targets.end(), double(opt.save_times[s]));
       const auto& snap = snaps[std::size_t(it - targets.begin())];
       mom[s] = running_moments::of(snap);
-      if (opt.keep_paths) sol.snapshots[s].middleCols(first, B) = snap;
+      if (opt.keep_paths) sol.snapshots[s].middleCols(local, B) = snap;
     }
     mom[nsave] = running_moments::of(x);
-    if (opt.keep_terminal) sol.terminal.middleCols(first, B) = x;
+    if (opt.keep_terminal) sol.terminal.middleCols(local, B) = x;
   });
 
   sol.moments.assign(nsave, running_moments{});
@@ -594,17 +603,17 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
     st.dt_min_used = std::min(st.dt_min_used, c.hmin);
     st.dt_max_used = std::max(st.dt_max_used, c.hmax);
   }
-  st.accepted_mean = sa / double(n);
-  st.rejected_mean = sr / double(n);
-  st.drift_evals_mean = se / double(n);
+  st.accepted_mean = sa / double(std::max<index_t>(nlocal, 1));
+  st.rejected_mean = sr / double(std::max<index_t>(nlocal, 1));
+  st.drift_evals_mean = se / double(std::max<index_t>(nlocal, 1));
   auto& sum = sol.summary;
   sum.paths = n;
   sum.steps = st.accepted_max;
   sum.dim = d;
   sum.noise_dim = m;
-  sum.blocks = nblocks;
-  sum.block_begin = 0;
-  sum.block_end = nblocks;
+  sum.blocks = total_blocks;
+  sum.block_begin = b0;
+  sum.block_end = b1;
   sum.block_size = opt.block_size;
   sum.threads = workers;
   sum.seed = opt.seed;
