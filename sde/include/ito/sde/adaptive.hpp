@@ -44,6 +44,7 @@
 #include "parallel.hpp"
 #include "problem.hpp"
 #include "solve.hpp"
+#include "steppers/euler_maruyama.hpp"
 #include "steppers/rossler_sri.hpp"
 #include "steppers/stepper.hpp"
 #include "types.hpp"
