@@ -3,7 +3,7 @@
 /// \brief Umbrella header of ito::diffusion: every public diffusion header, and
 /// the core's umbrella ito/sde.hpp (tests/support/headers_check.sh fails when a
 /// header is missing here).
-#include "sde.hpp"
+#include <ito/sde.hpp>
 #include "diffusion/atomic_file.hpp"
 #include "diffusion/checkpoint.hpp"
 #include "diffusion/csv.hpp"
