@@ -7,6 +7,23 @@
 
 namespace ito::python {
 
+/// The moments Python reports: at each save time, then at t1 (the library keeps
+/// the ones at t1 apart, in final_moments).
+template <class Sol>
+std::vector<ito::sde::running_moments> reported_moments(const Sol& s) {
+  std::vector<ito::sde::running_moments> v = s.moments;
+  v.push_back(s.final_moments);
+  return v;
+}
+
+/// The times Python reports: the save times, then t1.
+template <class Sol>
+std::vector<double> reported_times(const Sol& s, double t1) {
+  std::vector<double> v(s.times.begin(), s.times.end());
+  v.push_back(t1);
+  return v;
+}
+
 /// Moments at each saved time as a (len(times), d) array: mean or unbiased variance.
 inline py::array_t<double> moments_array(const std::vector<ito::sde::running_moments>& ms, bool variance) {
   const py::ssize_t k = static_cast<py::ssize_t>(ms.size()), d = k ? ms.front().dim() : 0;
@@ -50,7 +67,7 @@ void bind_solution(py::module_& m, const char* name) {
           "terminal", [](py::object self) { return view(self.cast<const sol&>().terminal, self); },
           "(n, d) array of the states at t1 (a view: shares this result's memory).")
       .def_property_readonly(
-          "times", [](const sol& s) { return vector_array(s.times); }, "(k+1,) save times, then t1.")
+          "times", [](const sol& s) { return vector_array(reported_times(s, double(s.t1))); }, "(k+1,) save times, then t1.")
       .def_property_readonly(
           "snapshots",
           [](py::object self) {
@@ -60,15 +77,15 @@ void bind_solution(py::module_& m, const char* name) {
           },
           "list of (n, d) arrays, the states at each save time (views).")
       .def_property_readonly(
-          "mean", [](const sol& s) { return moments_array(s.moments, false); },
+          "mean", [](const sol& s) { return moments_array(reported_moments(s), false); },
           "(k+1, d) ensemble mean at each time in `times` (accumulated in double).")
       .def_property_readonly(
-          "var", [](const sol& s) { return moments_array(s.moments, true); },
+          "var", [](const sol& s) { return moments_array(reported_moments(s), true); },
           "(k+1, d) unbiased ensemble variance at each time in `times`.")
       .def_property_readonly(
           "mean_stderr",
           [](const sol& s) {
-            std::vector<ito::sde::running_moments> v = s.moments;
+            std::vector<ito::sde::running_moments> v = reported_moments(s);
             for (auto& mo : v) mo.mean = mo.mean_stderr();
             return moments_array(v, false);
           },

@@ -217,8 +217,9 @@ paths      n (0: the rows of a 2-D x0, else 1). Callables may also return a numb
 block_size paths per block, default all paths in one block (one Python call per step);
            smaller blocks with threads > 1 overlap the C++ work, the callables run one at a time.
 method     "em", "milstein" / "milstein-df" (diagonal/scalar noise; milstein needs
-           diffusion_derivative dg(x, t) -> (n, d): dg_i/dx_i for diagonal noise, (g.grad) g_i for
-           scalar noise), "heun" (Stratonovich), "sra1" (additive noise, strong order 1.5).
+           diffusion_derivative dg(x, t) -> (n, d): the product (g.grad) g, i.e. g_i dg_i/dx_i for
+           diagonal noise and sum_k g_k dg_i/dx_k for scalar noise), "heun" (Stratonovich),
+           "sra1" (additive noise, strong order 1.5).
 The Brownian increments and the stepping run in C++ with the GIL released. An exception raised
 in a callable propagates unchanged (with its traceback). Bad arguments raise ValueError.)doc");
 }

@@ -22,6 +22,7 @@
 #include "diffusion/quality.hpp"
 #include "diffusion/reverse_sde.hpp"
 #include "diffusion/samplers.hpp"
+#include "diffusion/samplers/adaptive.hpp"
 #include "diffusion/samplers/dpm.hpp"
 #include "diffusion/samplers/dpmpp.hpp"
 #include "diffusion/samplers/dpmpp_sde.hpp"

@@ -415,6 +415,7 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
 
   adaptive_solution<S> sol;
   sol.times.assign(opt.save_times.begin(), opt.save_times.end());
+  sol.t1 = p.t1;
   if (opt.keep_terminal) sol.terminal.resize(d, nlocal);
   if (opt.keep_paths) sol.snapshots.assign(nsave, ensemble<S>(d, nlocal));
   std::vector<std::vector<running_moments>> block_moments(std::size_t(nblocks), std::vector<running_moments>(nsave + 1));

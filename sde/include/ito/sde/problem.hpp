@@ -29,7 +29,7 @@
 /// Times: every make_*_problem takes t0 and t1 of any arithmetic type (int, float,
 /// double, mixed) and converts them to S, so make_diagonal_problem(f, g, x0, 0, 1, dg)
 /// compiles. The scalar type S is x0's (any Eigen matrix or expression, e.g.
-/// ensemble<>::Constant(1, 1, 0.5)) unless given explicitly, make_*_problem<float>(...).
+/// `ensemble<>::Constant(1, 1, 0.5)`) unless given explicitly, `make_*_problem<float>(...)`.
 
 #include <string>
 #include <type_traits>

@@ -100,6 +100,7 @@ template <class S = double>
 struct solution {
   ensemble<S> terminal;                  ///< d x N state at t1 (if keep_terminal)
   std::vector<S> times;                  ///< exactly the save times (t1 only if asked for)
+  S t1 = 0;                              ///< the end time (of terminal and terminal_moments())
   std::vector<ensemble<S>> snapshots;    ///< d x N at each save time (if keep_paths)
   std::vector<running_moments> moments;  ///< at each save time
   running_moments final_moments;         ///< at t1
@@ -112,8 +113,8 @@ struct solution {
 };
 
 /// Integrate `paths` copies of problem p with `method`, the increments from a
-/// `Source` per block (default counter_brownian; tree_brownian<S> or the
-/// legacy brownian_block<S> selectable). Throws ito::invalid_argument for bad
+/// `Source` per block (default `counter_brownian`; `tree_brownian<S>` or the
+/// legacy `brownian_block<S>` selectable). Throws ito::invalid_argument for bad
 /// options or an unsupported method/problem pair.
 template <class P, class Method, class Source = counter_brownian<typename P::scalar_type>>
 solution<typename P::scalar_type> solve(const P& p, const Method& method,
@@ -171,6 +172,7 @@ solution<typename P::scalar_type> solve(const P& p, const Method& method,
 
   solution<S> sol;
   sol.times.assign(opt.save_times.begin(), opt.save_times.end());
+  sol.t1 = grid.t1();
   if (opt.keep_terminal) sol.terminal.resize(d, nlocal);
   if (opt.keep_paths) sol.snapshots.assign(nsave, ensemble<S>(d, nlocal));
 

@@ -317,7 +317,7 @@ S counter_normal(std::uint64_t seed, stream_id stream, std::uint64_t path, std::
 /// Block fill: out[r * ld + j] = scale * (normal number k0 + r of path path0 + j)
 /// for r < rows, j < paths: rows are normal indices, columns are paths, so a
 /// row is contiguous over the paths of a block (the layout a batched step
-/// wants). k0 and rows must be multiples of normals_per_counter<S>; ld >= paths.
+/// wants). k0 and rows must be multiples of `normals_per_counter<S>`; ld >= paths.
 /// Vectorized over paths (random_lanes at a time); the same bits as
 /// counter_normal (see the file comment). scale = 1 multiplies exactly.
 template <class S>
