@@ -1,7 +1,7 @@
 #pragma once
 // Shared pieces of the diffusion commands (marginal, sample, nll, train, ...):
 //  - a forward SDE chosen by name with its parameters (--sde vp|vp-cosine|subvp|ve|ou,
-//    the library's forward_sde_spec), handed to a generic lambda as its concrete type
+//    the library's forward_sde_spec), handed to a generic lambda as one run-time type
 //    (with_sde);
 //  - the score source behind one function (with_score): today --oracle gmm.json
 //    (the exact Gaussian-mixture score); a trained model (--model) plugs in there;
@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include <ito/diffusion/any_score.hpp>
 #include <ito/diffusion/forward_sde.hpp>
 #include <ito/diffusion/gmm.hpp>
 #include <ito/sde/error.hpp>
@@ -52,10 +53,12 @@ inline any_forward_sde make_sde(const sde_options& o) {
   return o.make();
 }
 
-/// fn(sde) with the concrete forward-SDE type.
+/// fn(sde) with the forward SDE of `o` as one run-time type (runtime_forward_sde), so
+/// that the samplers, scores and trainers the commands call are compiled once, not
+/// once per kind of SDE.
 template <class Fn>
 decltype(auto) with_sde(const sde_options& o, Fn&& fn) {
-  return std::visit(std::forward<Fn>(fn), make_sde(o));
+  return std::forward<Fn>(fn)(ito::diffusion::runtime_forward_sde(make_sde(o)));
 }
 
 /// The parameters of a forward SDE as JSON (name, T, eps and its own constants).
@@ -103,13 +106,14 @@ inline sde_options score_sde(const score_options& s, const sde_options& o) {
   return s.model.empty() ? o : model_sde_options(s.model);
 }
 
-/// \brief The score source behind one function: fn(score, d) with `score` a score
-/// callable for forward SDE `sde` and d the data dimension.
+/// \brief The score source behind one function: fn(score, d) with `score` the score
+/// for forward SDE `sde` as one type (any_score<double>, whatever its source, so each
+/// sampler is compiled once) and d the data dimension.
 template <class F, class Fn>
 decltype(auto) with_score(const score_options& o, const F& sde, Fn&& fn) {
   if (!o.oracle.empty()) {
     const auto g = ito::diffusion::load_gmm(o.oracle);
-    const ito::diffusion::gmm_score<F> score(g, sde);
+    const ito::diffusion::any_score<double> score(ito::diffusion::gmm_score<F>(g, sde));
     return fn(score, g.dim());
   }
   if (!o.model.empty()) return with_model_score(o.model, sde, std::forward<Fn>(fn));

@@ -7,6 +7,7 @@
 #include <utility>
 #include <variant>
 
+#include <ito/diffusion/any_score.hpp>
 #include <ito/diffusion/checkpoint.hpp>
 #include <ito/diffusion/train.hpp>
 #include <ito/sde/error.hpp>
@@ -14,7 +15,7 @@
 namespace ito::cli {
 
 /// fn(score, d) with the EMA network of the checkpoint at `path` as a score for
-/// `sde`, which must be the forward SDE the model was trained with.
+/// `sde` (as any_score<double>), which must be the forward SDE the model was trained with.
 template <class F, class Fn>
 decltype(auto) with_model_score(const std::string& path, const F& sde, Fn&& fn) {
   const ito::diffusion::checkpoint c = ito::diffusion::load_checkpoint(path);
@@ -24,7 +25,7 @@ decltype(auto) with_model_score(const std::string& path, const F& sde, Fn&& fn) 
     throw ito::invalid_argument("--sde = " + std::string(sde.name()) + ": the model " + path +
                                 " was trained with --sde " + spec.kind + " (T = " + std::to_string(T) +
                                 ", eps = " + std::to_string(eps) + ")");
-  const auto score = ito::diffusion::network_score_from_checkpoint(sde, c, 1);
+  const ito::diffusion::any_score<double> score(ito::diffusion::network_score_from_checkpoint(sde, c, 1));
   return fn(score, static_cast<ito::sde::index_t>(c.arch.dim));
 }
 

@@ -4,6 +4,7 @@
 /// the core's umbrella ito/sde.hpp (tests/support/headers_check.sh fails when a
 /// header is missing here).
 #include <ito/sde.hpp>
+#include "diffusion/any_score.hpp"
 #include "diffusion/atomic_file.hpp"
 #include "diffusion/checkpoint.hpp"
 #include "diffusion/csv.hpp"

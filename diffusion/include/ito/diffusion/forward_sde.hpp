@@ -432,4 +432,51 @@ concept nameable_forward_sde = requires(const F& f) {
   { spec_of(f) } -> std::same_as<forward_sde_spec>;
 };
 
+
+/// \brief A forward SDE whose kind is chosen at run time (one of any_forward_sde: by
+/// name, from a forward_sde_spec or a checkpoint), itself a forward_sde.
+///
+/// Every coefficient call (a(t), s(t), g(t), ...) dispatches on the held kind, once per
+/// call and not per path, so a sampler, score or likelihood templated on the forward
+/// SDE is compiled once for this type instead of once per kind, at the cost of one
+/// indirect jump per coefficient per step. Results are bit-identical to the concrete
+/// type's: the same member functions compute the same numbers.
+class runtime_forward_sde : public forward_sde_base<runtime_forward_sde> {
+  template <class Fn>
+  decltype(auto) visit(Fn&& fn) const {
+    return std::visit(std::forward<Fn>(fn), sde_);
+  }
+
+ public:
+  runtime_forward_sde() : sde_(vp_sde{}) {}
+  runtime_forward_sde(any_forward_sde sde) : sde_(std::move(sde)) {}  // NOLINT: implicit by design
+  /// The SDE of `spec`; ito::invalid_argument naming the bad kind or parameter.
+  explicit runtime_forward_sde(const forward_sde_spec& spec) : sde_(spec.make()) {}
+
+  double mean_coeff(double t) const { return visit([t](const auto& f) { return f.mean_coeff(t); }); }
+  double mean_offset(double t) const { return visit([t](const auto& f) { return f.mean_offset(t); }); }
+  double std(double t) const { return visit([t](const auto& f) { return f.std(t); }); }
+  double diffusion(double t) const { return visit([t](const auto& f) { return f.diffusion(t); }); }
+  double drift_coeff(double t) const { return visit([t](const auto& f) { return f.drift_coeff(t); }); }
+  double drift_offset(double t) const { return visit([t](const auto& f) { return f.drift_offset(t); }); }
+  double T() const { return visit([](const auto& f) { return f.T(); }); }
+  double eps() const { return visit([](const auto& f) { return f.eps(); }); }
+  double prior_mean() const { return visit([](const auto& f) { return f.prior_mean(); }); }
+  double prior_std() const { return visit([](const auto& f) { return f.prior_std(); }); }
+  std::string name() const { return visit([](const auto& f) { return std::string(f.name()); }); }
+
+  /// The concrete SDE held.
+  const any_forward_sde& get() const { return sde_; }
+  /// Its kind and parameters (what a checkpoint stores).
+  forward_sde_spec spec() const { return visit([](const auto& f) { return spec_of(f); }); }
+
+ private:
+  any_forward_sde sde_;
+};
+
+inline forward_sde_spec spec_of(const runtime_forward_sde& f) { return f.spec(); }
+
+static_assert(forward_sde<runtime_forward_sde>);
+static_assert(nameable_forward_sde<runtime_forward_sde>);
+
 }  // namespace ito::diffusion

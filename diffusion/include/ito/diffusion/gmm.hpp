@@ -320,6 +320,8 @@ class gmm_score {
 
   /// Number of batch evaluations so far (score or divergence).
   std::uint64_t evaluations() const { return evals_; }
+  /// The data dimension d (sample() then needs no d).
+  index_t dim() const { return data_.dim(); }
 
  private:
   gaussian_mixture data_;
