@@ -34,7 +34,7 @@ TEST_CASE("Random123's Philox4x32-10 known answer (Random123 kat_vectors)") {
 TEST_CASE_TEMPLATE("the block fill equals the scalar reference bit for bit", S, double, float) {
   const sde::counter_key key(2024, sde::stream_id::brownian);
   // paths not a multiple of the vector width, an offset path0 and position k0
-  const std::int64_t paths = 37, rows = 24, ld = 41;
+  const std::int64_t paths = 45, rows = 24, ld = 47;  // 16-lane groups, one 8-lane group, a scalar tail
   const std::uint64_t path0 = (std::uint64_t(1) << 32) - 5, k0 = 8 * sde::normals_per_counter<S>;
   std::vector<S> out(std::size_t(rows * ld), S(0));
   sde::fill_counter_normals<S>(key, path0, paths, k0, rows, out.data(), ld);

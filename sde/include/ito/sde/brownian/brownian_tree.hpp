@@ -140,7 +140,7 @@ class brownian_tree {
     w.resize(m_, b_);
     if (y) y->resize(m_, b_);
     for (index_t j = 0; j < b_; ++j) {
-      check_time("t[" + std::to_string(j) + "]", t[j]);
+      check_time(j, t[j]);
       const auto [leaf, s] = locate(double(t[j]));
       descend_one(j, leaf);
       const double h = (t1_ - t0_) / std::ldexp(1.0, n_);
@@ -171,8 +171,16 @@ class brownian_tree {
 
  private:
   void check_time(const std::string& name, S t) const {
-    detail::require(double(t) >= t0_ && double(t) <= t1_ && std::isfinite(double(t)), name, t,
-                    "in [t0, t1] = [" + detail::to_text(t0_) + ", " + detail::to_text(t1_) + "]");
+    if (double(t) >= t0_ && double(t) <= t1_) return;  // (the message is built only on failure)
+    detail::require(false, name, t, "in [t0, t1] = [" + detail::to_text(t0_) + ", " + detail::to_text(t1_) + "]");
+  }
+  void check_time(const char* name, S t) const {
+    if (double(t) >= t0_ && double(t) <= t1_) return;
+    check_time(std::string(name), t);
+  }
+  void check_time(index_t j, S t) const {
+    if (double(t) >= t0_ && double(t) <= t1_) return;
+    check_time("t[" + std::to_string(j) + "]", t);
   }
   /// The leaf holding t and the position s in [0, 1] inside it.
   std::pair<std::int64_t, double> locate(double t) const {
@@ -332,7 +340,7 @@ class brownian_tree {
     const double h = (t1_ - t0_) / std::ldexp(1.0, n_);
     const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
     for (index_t j = 0; j < b_; ++j) {
-      check_time("t[" + std::to_string(j) + "]", t[j]);
+      check_time(j, t[j]);
       const auto [leaf, s] = locate(double(t[j]));
       descend_one(j, leaf);
       const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;

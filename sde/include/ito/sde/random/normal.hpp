@@ -65,7 +65,8 @@ namespace ito::sde {
 template <class S>
 inline constexpr std::int64_t normals_per_counter = sizeof(S) == 8 ? 2 : 4;
 
-/// The paths one vector fill handles at once on this build (8 AVX-512, 4 AVX2, 1 scalar).
+/// The paths one vector of the double transform holds on this build (8 AVX-512, 4 AVX2, 1 scalar);
+/// the AVX-512 fill runs Philox on groups of 16 paths (32-bit lanes), then 8, then one at a time.
 inline constexpr int random_lanes = ITO_RANDOM_LANES;
 
 /// A stream's key: (seed, stream) hashed once.
