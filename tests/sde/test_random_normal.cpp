@@ -105,3 +105,16 @@ TEST_CASE("the double transform reaches 8.57 sigma, the float one 6.66 sigma") {
   CHECK(sde::random_detail::radius_uniform(0u) == 0x1p-32f);
   CHECK(sde::random_detail::radius_uniform(0xFFFFFFFFu) < 1.0f);
 }
+
+TEST_CASE("index and unit maps of 64 random bits (training's picks and times)") {
+  // floor(x n / 2^64): the high word of the 128-bit product
+  CHECK(sde::philox_index(0, 10) == 0);
+  CHECK(sde::philox_index(std::uint64_t(1) << 63, 10) == 5);
+  CHECK(sde::philox_index(~std::uint64_t(0), 10) == 9);
+  CHECK(sde::philox_index(~std::uint64_t(0), ~std::uint64_t(0)) == ~std::uint64_t(0) - 1);
+  CHECK(sde::philox_index(0x123456789ABCDEF0ull, 0xFEDCBA9876543210ull) == 0x121FA00AD77D7422ull);
+  // (floor(x / 2^11) + 1/2) 2^-53: the midpoints of the 53-bit grid, never 0 or 1
+  CHECK(sde::philox_unit(0) == 0x1p-54);
+  CHECK(sde::philox_unit(~std::uint64_t(0)) == 1 - 0x1p-54);
+  CHECK(sde::philox_unit(std::uint64_t(1) << 63) == 0.5 + 0x1p-54);
+}
