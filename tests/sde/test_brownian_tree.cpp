@@ -53,6 +53,30 @@ TEST_CASE("any query order and any block give the same path, bit for bit") {
   CHECK(first[5].isZero(0));  // W(t0) = 0
 }
 
+TEST_CASE("a time loop (each split's right half cached with its left) gives a fresh tree's values, bit for bit") {
+  // 64 leaves of 1/32 on [0, 2]; every leaf start and midpoint in increasing
+  // order (the sibling cache), a per-path query in the middle (which must
+  // invalidate it), then the sweep again; each value against a fresh tree.
+  sde::brownian_tree<> a(5, 0.0, 2.0, 1.0 / 32, 2, 7, 3);
+  REQUIRE(a.depth() == 6);
+  for (int pass = 0; pass < 2; ++pass)
+    for (int k = 0; k <= 128; ++k) {
+      const double t = k / 64.0;
+      ensemble<> w, y, wf, yf;
+      a.value(t, w, y);
+      sde::brownian_tree<> fresh(5, 0.0, 2.0, 1.0 / 32, 2, 7, 3);
+      fresh.value(t, wf, yf);
+      CAPTURE(t);
+      CHECK(w == wf);
+      CHECK(y == yf);
+      if (pass == 0 && k == 70) {
+        const std::vector<double> tj = {0.3, 1.9, 1.1};
+        ensemble<> wj;
+        a.value(tj.data(), wj);
+      }
+    }
+}
+
 TEST_CASE("float and double trees are the same path, rounded once") {
   sde::brownian_tree<double> d(5, 0.0, 1.0, 1e-3, 1, 0, 8);
   sde::brownian_tree<float> f(5, 0.0f, 1.0f, 1e-3f, 1, 0, 8);

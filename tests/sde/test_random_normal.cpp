@@ -34,7 +34,7 @@ TEST_CASE("Random123's Philox4x32-10 known answer (Random123 kat_vectors)") {
 TEST_CASE_TEMPLATE("the block fill equals the scalar reference bit for bit", S, double, float) {
   const sde::counter_key key(2024, sde::stream_id::brownian);
   // paths not a multiple of the vector width, an offset path0 and position k0
-  const std::int64_t paths = 37, rows = 24, ld = 41;
+  const std::int64_t paths = 45, rows = 24, ld = 47;  // 16-lane groups, one 8-lane group, a scalar tail
   const std::uint64_t path0 = (std::uint64_t(1) << 32) - 5, k0 = 8 * sde::normals_per_counter<S>;
   std::vector<S> out(std::size_t(rows * ld), S(0));
   sde::fill_counter_normals<S>(key, path0, paths, k0, rows, out.data(), ld);
@@ -104,4 +104,17 @@ TEST_CASE("the double transform reaches 8.57 sigma, the float one 6.66 sigma") {
   CHECK(sde::random_detail::radius_uniform(0xFFFFFFFFu, 0xFFFFFFFFu) == 1 - 0x1p-53);
   CHECK(sde::random_detail::radius_uniform(0u) == 0x1p-32f);
   CHECK(sde::random_detail::radius_uniform(0xFFFFFFFFu) < 1.0f);
+}
+
+TEST_CASE("index and unit maps of 64 random bits (training's picks and times)") {
+  // floor(x n / 2^64): the high word of the 128-bit product
+  CHECK(sde::philox_index(0, 10) == 0);
+  CHECK(sde::philox_index(std::uint64_t(1) << 63, 10) == 5);
+  CHECK(sde::philox_index(~std::uint64_t(0), 10) == 9);
+  CHECK(sde::philox_index(~std::uint64_t(0), ~std::uint64_t(0)) == ~std::uint64_t(0) - 1);
+  CHECK(sde::philox_index(0x123456789ABCDEF0ull, 0xFEDCBA9876543210ull) == 0x121FA00AD77D7422ull);
+  // (floor(x / 2^11) + 1/2) 2^-53: the midpoints of the 53-bit grid, never 0 or 1
+  CHECK(sde::philox_unit(0) == 0x1p-54);
+  CHECK(sde::philox_unit(~std::uint64_t(0)) == 1 - 0x1p-54);
+  CHECK(sde::philox_unit(std::uint64_t(1) << 63) == 0.5 + 0x1p-54);
 }

@@ -29,10 +29,6 @@
 
 #include <Eigen/Core>
 #include <algorithm>
-#include <boost/random/mersenne_twister.hpp>
-#include <boost/random/normal_distribution.hpp>
-#include <boost/random/uniform_int_distribution.hpp>
-#include <boost/random/uniform_real_distribution.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -225,9 +221,9 @@ class trainer {
     from_doubles(c.adam_v, opt_state_.v());
     opt_state_.set_steps(c.step);
     step_ = c.step;
-    std::istringstream is(c.rng_state + " ");  // the engine reads past its last number
-    is >> rng_;
-    if (!is) throw ito::format_error("checkpoint: bad RNG state");
+    // Every random number of step s is a pure function of (seed, s): nothing to restore.
+    // (A checkpoint written before the counter streams holds an mt19937_64 state here;
+    // it resumes on the counter streams, the same law but not the old run's bits.)
   }
 
   /// Run until `steps` optimizer steps are done in total; report every `every` steps.
@@ -281,6 +277,28 @@ class trainer {
   }
 
   std::int64_t steps_done() const { return step_; }
+
+  /// What column j of the minibatch of a training step uses.
+  struct column_draw {
+    index_t index = 0;  ///< the training sample, in [0, train_size())
+    double t = 0;       ///< the diffusion time, in (eps, T)
+  };
+  /// Column j's draw at training step `step`: a pure function of (seed, step, j), so
+  /// the batch of every step is the same for any thread count, batch split or resume
+  /// point. With w = the Philox words at (path j, position step) of stream
+  /// (seed, training_draws): index = floor(n (w1:w0) / 2^64), n = train_size()
+  /// (sde::philox_index), t = eps + (T - eps) u, u = sde::philox_unit(w3:w2).
+  column_draw draw_at(std::uint64_t step, index_t column) const {
+    const auto w = sde::philox_words(draws_key_, std::uint64_t(column), step);
+    column_draw d;
+    if (train_.cols() > 0)
+      d.index = index_t(sde::philox_index(sde::philox_u64(w[0], w[1]), std::uint64_t(train_.cols())));
+    d.t = sde_.eps() + (sde_.T() - sde_.eps()) * sde::philox_unit(sde::philox_u64(w[2], w[3]));
+    return d;
+  }
+  /// What checkpoints record as the random state: the name of the streams (the
+  /// state itself is (seed, step), recorded apart).
+  static constexpr const char* rng_identity = "philox4x32-10 counter streams (seed, step)";
   const train_options& options() const { return opt_; }
   /// The data normalisation the network is trained in (inactive unless options().normalize).
   const data_normalization& normalization() const { return norm_; }
@@ -323,9 +341,7 @@ class trainer {
     c.warmup = opt_.adam.warmup;
     c.ema_decay = opt_.ema;
     c.step = step_;
-    std::ostringstream os;
-    os << rng_;
-    c.rng_state = os.str();
+    c.rng_state = rng_identity;
     c.frequencies = to_doubles(net_.frequencies());
     c.x_frequencies.assign(net_.x_frequencies().data(), net_.x_frequencies().data() + net_.x_frequencies().size());
     c.params = to_doubles(net_.params());
@@ -357,7 +373,6 @@ class trainer {
   }
 
  private:
-  using engine = boost::random::mt19937_64;
   struct fresh_tag {};
 
   template <class Derived>
@@ -372,7 +387,6 @@ class trainer {
     } else {
       split(data);
     }
-    rng_.seed(opt_.seed);
     opt_state_ = nn::adam<S>(net_.num_params(), opt_.adam);
     ema_ = nn::ema<S>(net_.params(), opt_.ema);
   }
@@ -409,10 +423,10 @@ class trainer {
     ito::detail::require(data.allFinite(), "data", "non-finite values", "finite numbers");
     std::vector<index_t> perm(static_cast<std::size_t>(n));
     std::iota(perm.begin(), perm.end(), index_t{0});
-    engine rng(opt_.seed ^ 0x5eed5eed5eed5eedULL);
-    for (index_t i = n - 1; i > 0; --i) {
-      boost::random::uniform_int_distribution<index_t> u(0, i);
-      std::swap(perm[static_cast<std::size_t>(i)], perm[static_cast<std::size_t>(u(rng))]);
+    for (index_t i = n - 1; i > 0; --i) {  // Fisher-Yates, swap partner of i from (path i, split_position)
+      const auto w = sde::philox_words(draws_key_, std::uint64_t(i), split_position);
+      const auto k = sde::philox_index(sde::philox_u64(w[0], w[1]), std::uint64_t(i) + 1);
+      std::swap(perm[static_cast<std::size_t>(i)], perm[static_cast<std::size_t>(k)]);
     }
     const index_t nv = static_cast<index_t>(std::floor(opt_.val_fraction * static_cast<double>(n)));
     train_.resize(d, n - nv);
@@ -423,24 +437,26 @@ class trainer {
       for (index_t i = 0; i < nv; ++i)
         val_x0_.col(r * nv + i) = data.col(perm[static_cast<std::size_t>(n - nv + i)]).template cast<S>();
     if (nv > 0) {
-      fill_noisy(rng, val_x0_, val_t_, val_z_, val_xt_, validation_row);
+      fill_noisy(val_x0_, val_t_, val_z_, val_xt_, validation_row);
     }
   }
 
-  /// Counter position of the validation set's noise (training steps use their step index).
+  /// Counter positions of the validation set's draws and of the split's shuffle
+  /// (training steps use their step index, always below 2^40).
   static constexpr std::uint64_t validation_row = std::uint64_t(1) << 40;
+  static constexpr std::uint64_t split_position = validation_row + 1;
 
-  /// t ~ U(eps, T), z ~ N(0, I), xt = m(t) x0 + o(t) + s(t) z. z(i, j) is a
-  /// counter-based normal of stream (seed, training) (ito/sde/random/normal.hpp):
-  /// "path" j (the batch column), normal number row * d' + i (d' = d rounded up
-  /// to the normals of one Philox call), row = the training step (or validation_row).
-  void fill_noisy(engine& rng, const matrix& x0, row_vector& t, matrix& z, matrix& xt, std::uint64_t row) {
+  /// t ~ U(eps, T), z ~ N(0, I), xt = m(t) x0 + o(t) + s(t) z. t(j) is
+  /// draw_at(row, j).t; z(i, j) is a counter-based normal of stream (seed, training)
+  /// (ito/sde/random/normal.hpp): "path" j (the batch column), normal number
+  /// row * d' + i (d' = d rounded up to the normals of one Philox call), row = the
+  /// training step (or validation_row).
+  void fill_noisy(const matrix& x0, row_vector& t, matrix& z, matrix& xt, std::uint64_t row) {
     const index_t B = x0.cols(), d = x0.rows();
-    boost::random::uniform_real_distribution<double> ut(sde_.eps(), sde_.T());
     t.resize(B);
     z.resize(d, B);
     xt.resize(d, B);
-    for (index_t j = 0; j < B; ++j) t(j) = static_cast<S>(ut(rng));
+    for (index_t j = 0; j < B; ++j) t(j) = static_cast<S>(draw_at(row, j).t);
     constexpr index_t per_call = index_t(sde::normals_per_counter<S>);
     const index_t dr = (d + per_call - 1) / per_call * per_call;
     noise_.resize(std::size_t(dr * B));
@@ -456,10 +472,9 @@ class trainer {
   }
 
   void draw_batch(index_t B) {
-    boost::random::uniform_int_distribution<index_t> pick(0, train_.cols() - 1);
     x0b_.resize(train_.rows(), B);
-    for (index_t j = 0; j < B; ++j) x0b_.col(j) = train_.col(pick(rng_));
-    fill_noisy(rng_, x0b_, tb_, zb_, xt_, std::uint64_t(step_));
+    for (index_t j = 0; j < B; ++j) x0b_.col(j) = train_.col(draw_at(std::uint64_t(step_), j).index);
+    fill_noisy(x0b_, tb_, zb_, xt_, std::uint64_t(step_));
   }
 
   /// Loss of `out` against x0b_/zb_/tb_ (batch B); sets dout_ = dLoss/dout.
@@ -507,7 +522,7 @@ class trainer {
   std::vector<double> label_params_;
   nn::adam<S> opt_state_;
   nn::ema<S> ema_;
-  engine rng_;
+  sde::counter_key draws_key_{opt_.seed, sde::stream_id::training_draws};
   std::int64_t step_ = 0;
   std::vector<S> noise_;  ///< counter-based normals of one batch (rows = components)
   matrix train_, val_x0_, val_z_, val_xt_, val_out_;

@@ -6,6 +6,11 @@
 /// block draws the Brownian path once on the finest grid (coarsest_steps *
 /// 2^(levels-1) steps) and feeds each level the sums of its fine increments
 /// (brownian.hpp, increment_accumulator), so all levels see the same path.
+/// The fine increments come from the counter-based source (counter_brownian,
+/// stream `brownian`, or any brownian_source given as `Source`, e.g.
+/// tree_brownian): path p is a pure function of (seed, p), the same for any
+/// thread count and block size; only the merging of per-block sums into the
+/// estimates depends on the block size, to rounding.
 /// Per level it estimates
 ///   strong error  e_s = E |X_T^h - X(T)|            (Euclidean norm over components)
 ///   weak error    e_w = max_i |E[X_{T,i}^h - X_i(T)]|
@@ -58,6 +63,10 @@ struct convergence_result {
   std::vector<convergence_level> levels;
   double strong_order = 0;  ///< fitted slope of log strong error vs log dt
   double weak_order = 0;    ///< fitted slope of log weak error vs log dt
+  /// Standard errors of the fitted orders (fitted_order_se), from the levels'
+  /// standard errors; they bound the Monte Carlo noise of the slope, not the
+  /// bias of a fit that includes pre-asymptotic step sizes.
+  double strong_order_se = 0, weak_order_se = 0;
 };
 
 /// Least-squares slope of log y against log x over the points with y > 0.
@@ -72,6 +81,32 @@ inline double fitted_order(const std::vector<double>& x, const std::vector<doubl
   }
   if (n < 2) return std::nan("");
   return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+}
+
+/// Standard error of fitted_order(x, y) given the standard errors se of y:
+/// the slope is sum_i c_i log y_i with c_i = (log x_i - mean) / S_xx, and
+/// var(log y_i) ~ (se_i / y_i)^2 (delta method), so
+///   se(slope) = sqrt(sum_i c_i^2 (se_i / y_i)^2).
+/// The levels of a convergence study share their Brownian paths, so their
+/// errors are positively correlated, which lowers the variance of a slope
+/// (a contrast, sum_i c_i = 0): this treats them as independent, an upper
+/// bound in practice.
+inline double fitted_order_se(const std::vector<double>& x, const std::vector<double>& y,
+                              const std::vector<double>& se) {
+  std::vector<double> lx, ry;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (!(y[i] > 0) || !(x[i] > 0)) continue;
+    lx.push_back(std::log(x[i]));
+    ry.push_back(se[i] / y[i]);
+  }
+  if (lx.size() < 2) return std::nan("");
+  double mean = 0;
+  for (double v : lx) mean += v;
+  mean /= double(lx.size());
+  double sxx = 0, var = 0;
+  for (double v : lx) sxx += (v - mean) * (v - mean);
+  for (std::size_t i = 0; i < lx.size(); ++i) var += (lx[i] - mean) * (lx[i] - mean) * ry[i] * ry[i];
+  return std::sqrt(var) / sxx;
 }
 
 /// For problems without a closed form: the reference solution is `method`
@@ -92,7 +127,7 @@ struct is_reference<reference_solution<M>> : std::true_type {};
 
 /// Run `method` on problem p at every level on the same Brownian paths and
 /// compare with exact(x0, t, W, out), or with a reference_solution. See the file comment.
-template <class P, class Method, class Exact, class Engine = boost::random::mt19937_64>
+template <class P, class Method, class Exact, class Source = counter_brownian<typename P::scalar_type>>
 convergence_result convergence_study(const P& p, const Method& method, Exact exact,
                                      const convergence_options& o) {
   using S = typename P::scalar_type;
@@ -142,7 +177,18 @@ convergence_result convergence_study(const P& p, const Method& method, Exact exa
     }
     exact_T = x0;  // the reference path, when there is one
     W.setZero(m, cols);
-    brownian_block<S, Engine> bm(o.seed, std::uint64_t(b), m, cols);
+    brownian_setup bs;
+    bs.seed = o.seed;
+    bs.block = b;
+    bs.first_path = first;
+    bs.noise_dim = m;
+    bs.paths = cols;
+    bs.t0 = double(p.t0);
+    bs.dt = double(hf);
+    bs.steps = fine;
+    bs.t1 = double(p.t1);
+    bs.min_step = double(hf);
+    Source bm(bs);
     for (index_t k = 0; k < fine; ++k) {
       if constexpr (uses_dz) bm.increment(hf, dWf, dZf);
       else bm.increment(hf, dWf);
@@ -177,7 +223,7 @@ convergence_result convergence_study(const P& p, const Method& method, Exact exa
   convergence_result r;
   r.method = Method::name;
   r.paths = o.paths;
-  std::vector<double> hs, es, ew;
+  std::vector<double> hs, es, ew, ses, sew;
   for (index_t l = 0; l < L; ++l) {
     running_moments a, df;
     for (const auto& st : stats) {
@@ -200,9 +246,13 @@ convergence_result convergence_study(const P& p, const Method& method, Exact exa
     hs.push_back(lv.dt);
     es.push_back(lv.strong);
     ew.push_back(lv.weak);
+    ses.push_back(lv.strong_se);
+    sew.push_back(lv.weak_se);
   }
   r.strong_order = fitted_order(hs, es);
   r.weak_order = fitted_order(hs, ew);
+  r.strong_order_se = fitted_order_se(hs, es, ses);
+  r.weak_order_se = fitted_order_se(hs, ew, sew);
   return r;
 }
 

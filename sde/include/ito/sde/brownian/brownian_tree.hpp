@@ -44,8 +44,11 @@
 /// bisection from stream `brownian_tree`; the two agree in law, not in bits.
 ///
 /// Cost: the tree caches the root-to-leaf chain of the last query (per level:
-/// W_a, Y_a, dW, H per path and component), so queries at increasing times
-/// (a time loop) recompute on average two splits per new leaf; a query in a
+/// W_a, Y_a, dW, H per path and component) and, for queries at one time for
+/// every path, the right sibling of every left child it computed (a split
+/// yields both halves from the same two normals). Queries at increasing times
+/// (a time loop) therefore compute each interval of the tree once: one split,
+/// i.e. one Philox call and two normals per path, per new leaf. A query in a
 /// far-away leaf recomputes up to n splits.
 
 #include <algorithm>
@@ -79,7 +82,8 @@ class brownian_tree {
     n_ = ratio <= 1 ? 0 : int(std::ceil(std::log2(ratio)));
     detail::require(n_ <= 50, "tol", tol, "(t1 - t0)/tol <= 2^50");
     const std::size_t level = std::size_t(m_ * b_);
-    for (auto* v : {&wa_, &ya_, &dw_, &hh_}) v->assign(std::size_t(n_ + 1) * level, 0.0);
+    for (auto* v : {&wa_, &ya_, &dw_, &hh_, &swa_, &sya_, &sdw_, &shh_}) v->assign(std::size_t(n_ + 1) * level, 0.0);
+    sibling_of_.assign(std::size_t(n_ + 1), -1);
     leaf_.assign(std::size_t(b_), -1);
     z_.resize(2 * level);
   }
@@ -136,7 +140,7 @@ class brownian_tree {
     w.resize(m_, b_);
     if (y) y->resize(m_, b_);
     for (index_t j = 0; j < b_; ++j) {
-      check_time("t[" + std::to_string(j) + "]", t[j]);
+      check_time(j, t[j]);
       const auto [leaf, s] = locate(double(t[j]));
       descend_one(j, leaf);
       const double h = (t1_ - t0_) / std::ldexp(1.0, n_);
@@ -167,8 +171,16 @@ class brownian_tree {
 
  private:
   void check_time(const std::string& name, S t) const {
-    detail::require(double(t) >= t0_ && double(t) <= t1_ && std::isfinite(double(t)), name, t,
-                    "in [t0, t1] = [" + detail::to_text(t0_) + ", " + detail::to_text(t1_) + "]");
+    if (double(t) >= t0_ && double(t) <= t1_) return;  // (the message is built only on failure)
+    detail::require(false, name, t, "in [t0, t1] = [" + detail::to_text(t0_) + ", " + detail::to_text(t1_) + "]");
+  }
+  void check_time(const char* name, S t) const {
+    if (double(t) >= t0_ && double(t) <= t1_) return;
+    check_time(std::string(name), t);
+  }
+  void check_time(index_t j, S t) const {
+    if (double(t) >= t0_ && double(t) <= t1_) return;
+    check_time("t[" + std::to_string(j) + "]", t);
   }
   /// The leaf holding t and the position s in [0, 1] inside it.
   std::pair<std::int64_t, double> locate(double t) const {
@@ -197,8 +209,10 @@ class brownian_tree {
       }
   }
   /// Level l (>= 1) from level l-1 for columns [j0, j1): child `right` of the
-  /// parent interval, normals in z_.
-  void split(int l, bool right, index_t j0, index_t j1, index_t ld) {
+  /// parent interval, normals in z_. With keep_sibling (a left child), the
+  /// right child goes to the sibling arrays (the same numbers a later split
+  /// for the right child would compute).
+  void split(int l, bool right, index_t j0, index_t j1, index_t ld, bool keep_sibling = false) {
     const double h = (t1_ - t0_) / std::ldexp(1.0, l - 1);  // parent length
     const double rh = std::sqrt(h) / 2, r12 = std::sqrt(h / 12);
     const std::size_t P = std::size_t(l - 1) * std::size_t(m_ * b_), C = P + std::size_t(m_ * b_);
@@ -216,6 +230,12 @@ class brownian_tree {
           ya_[c] = ya_[p];
           dw_[c] = dW1;
           hh_[c] = H1;
+          if (keep_sibling) {
+            swa_[c] = wa_[p] + dW1;
+            sya_[c] = ya_[p] + h / 2 * (wa_[p] + H1 + dW1 / 2);
+            sdw_[c] = (dW - D) / 2;
+            shh_[c] = (Ssum - Tdif) / 2;
+          }
         } else {
           wa_[c] = wa_[p] + dW1;
           ya_[c] = ya_[p] + h / 2 * (wa_[p] + H1 + dW1 / 2);
@@ -245,8 +265,18 @@ class brownian_tree {
     for (int l = std::max(1, l0); l <= n_; ++l) {
       const std::int64_t parent = leaf >> (n_ - l + 1);
       const bool right = (leaf >> (n_ - l)) & 1;
+      std::int64_t& sib = sibling_of_[std::size_t(l)];
+      if (right && sib == parent) {  // computed with its left sibling
+        const std::size_t C = std::size_t(l) * std::size_t(m_ * b_), n = std::size_t(m_ * b_);
+        std::copy_n(swa_.begin() + std::ptrdiff_t(C), n, wa_.begin() + std::ptrdiff_t(C));
+        std::copy_n(sya_.begin() + std::ptrdiff_t(C), n, ya_.begin() + std::ptrdiff_t(C));
+        std::copy_n(sdw_.begin() + std::ptrdiff_t(C), n, dw_.begin() + std::ptrdiff_t(C));
+        std::copy_n(shh_.begin() + std::ptrdiff_t(C), n, hh_.begin() + std::ptrdiff_t(C));
+        continue;
+      }
       node_normals((std::uint64_t(1) << (l - 1)) + std::uint64_t(parent), 0, b_, b_);
-      split(l, right, 0, b_, b_);
+      split(l, right, 0, b_, b_, !right);
+      sib = right ? -1 : parent;
     }
     shared_leaf_ = leaf;
     std::fill(leaf_.begin(), leaf_.end(), leaf);
@@ -267,6 +297,7 @@ class brownian_tree {
     }
     cached = leaf;
     shared_leaf_ = -2;
+    std::fill(sibling_of_.begin(), sibling_of_.end(), -1);  // one column changed: the siblings are stale
   }
  public:
   /// W(t) and Y(t) in double, the tree's own precision (for sources and steppers
@@ -309,7 +340,7 @@ class brownian_tree {
     const double h = (t1_ - t0_) / std::ldexp(1.0, n_);
     const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
     for (index_t j = 0; j < b_; ++j) {
-      check_time("t[" + std::to_string(j) + "]", t[j]);
+      check_time(j, t[j]);
       const auto [leaf, s] = locate(double(t[j]));
       descend_one(j, leaf);
       const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
@@ -327,6 +358,8 @@ class brownian_tree {
   std::uint64_t path0_;
   int n_ = 0;
   std::vector<double> wa_, ya_, dw_, hh_;  ///< [level][component][path]
+  std::vector<double> swa_, sya_, sdw_, shh_;  ///< the right sibling of level l's interval (if sibling_of_[l] >= 0)
+  std::vector<std::int64_t> sibling_of_;       ///< per level: the parent whose right child the sibling arrays hold, or -1
   std::vector<double> z_;                  ///< normals of one node
   std::vector<std::int64_t> leaf_;         ///< per path: the leaf its cached chain ends in (-1: none)
   std::int64_t shared_leaf_ = -1;          ///< the leaf of every chain, -1 none yet, -2 chains differ

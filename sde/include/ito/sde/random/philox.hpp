@@ -41,6 +41,7 @@ enum class stream_id : std::uint64_t {
   training = 4,        ///< noise of score-network training (t, eps, minibatches)
   sampler = 5,         ///< prior draws and noise of diffusion samplers
   data = 6,            ///< synthetic data sets
+  training_draws = 7,  ///< training's data split, minibatch picks and diffusion times t
   user = 1024          ///< first stream free for user code
 };
 
@@ -64,6 +65,25 @@ inline std::array<std::uint32_t, 4> philox_words(std::uint64_t seed, stream_id s
                                                  std::uint64_t position) {
   const auto r = r123::Philox4x32()(philox_counter(path, position), philox_key(seed, stream));
   return {r[0], r[1], r[2], r[3]};
+}
+
+/// The 64-bit integer (hi:lo) of two Philox words.
+constexpr std::uint64_t philox_u64(std::uint32_t lo, std::uint32_t hi) { return (std::uint64_t(hi) << 32) | lo; }
+
+/// A uniform in (0, 1) from 64 random bits: (floor(x / 2^11) + 1/2) 2^-53, one of
+/// the 2^53 midpoints of the 53-bit grid (never 0 or 1).
+constexpr double philox_unit(std::uint64_t x) { return (double(x >> 11) + 0.5) * 0x1p-53; }
+
+/// An index in [0, n) from 64 random bits: floor(x n / 2^64) (Lemire 2019,
+/// "Fast random integer generation in an interval", ACM TOMACS 29(1), without
+/// the rejection step): each index has probability within n / 2^64 of 1/n
+/// (below 5e-10 relative for n < 2^32).
+constexpr std::uint64_t philox_index(std::uint64_t x, std::uint64_t n) {
+  // the high word of the 128-bit product x n, from 32-bit halves
+  const std::uint64_t xl = x & 0xFFFFFFFFu, xh = x >> 32, nl = n & 0xFFFFFFFFu, nh = n >> 32;
+  const std::uint64_t ll = xl * nl, hl = xh * nl, lh = xl * nh, hh = xh * nh;
+  const std::uint64_t cross = (ll >> 32) + (hl & 0xFFFFFFFFu) + lh;
+  return hh + (hl >> 32) + (cross >> 32);
 }
 
 }  // namespace ito::sde
