@@ -21,6 +21,12 @@
 /// (estimate - expected) / stderr_ as in every validation row); the sampling
 /// standard error and the bias estimate are kept apart in the row.
 ///
+/// The bias estimate is only as good as the coarsest levels are asymptotic:
+/// set mlmc.base_steps so that level 0 resolves the drift's time scale (e.g.
+/// ceil(2 kappa T) for a mean-reverting drift of rate kappa, as `ito validate
+/// --mlmc` does); with kappa h_0 > 1 the first corrections oscillate, the
+/// fitted alpha is too large and the bias is underestimated.
+///
 /// The target: eps = rmse * |closed form| (relative, the default) or eps =
 /// rmse (absolute), per check. A wrong closed form by more than a few eps
 /// fails. Bit-identical for any thread count; validate_mlmc_with takes the
