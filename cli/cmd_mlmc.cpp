@@ -5,12 +5,19 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include <ito/sde/cir.hpp>
 #include <ito/sde/mlmc.hpp>
 #include <ito/sde/problem.hpp>
+#include <ito/sde/problems.hpp>
 #include <ito/sde/steppers/euler_maruyama.hpp>
 #include <ito/sde/steppers/milstein.hpp>
 
 #include "registry.hpp"
+#include "solve_dispatch.hpp"
+
+#if defined(ITO_WITH_MPI) && ITO_WITH_MPI
+#include <ito/sde/mlmc/mpi.hpp>
+#endif
 
 namespace {
 constexpr const char* problem_names = "gbm|ou|cir";
@@ -41,11 +48,21 @@ ito::sde::mlmc_payoff make_payoff(const options& o) {
   return p;
 }
 
+/// ito::sde::mlmc, or ito::mpi::mlmc over all ranks under mpirun (the same result, bit for bit).
+template <class P, class Method>
+ito::sde::mlmc_result run_mlmc(const P& p, const Method& method, const ito::sde::mlmc_payoff& payoff,
+                               const ito::sde::mlmc_options& o) {
+#if defined(ITO_WITH_MPI) && ITO_WITH_MPI
+  if (ito::cli::detail::mpi_active()) return ito::mpi::mlmc(ito::mpi::communicator{}, p, method, payoff, o);
+#endif
+  return ito::sde::mlmc(p, method, payoff, o);
+}
+
 template <class P>
 ito::sde::mlmc_result run_method(const options& o, const P& p) {
   const auto payoff = make_payoff(o);
-  if (o.method == "em") return ito::sde::mlmc(p, ito::sde::euler_maruyama{}, payoff, o.mlmc);
-  if (o.method == "milstein") return ito::sde::mlmc(p, ito::sde::milstein{}, payoff, o.mlmc);
+  if (o.method == "em") return run_mlmc(p, ito::sde::euler_maruyama{}, payoff, o.mlmc);
+  if (o.method == "milstein") return run_mlmc(p, ito::sde::milstein{}, payoff, o.mlmc);
   throw ito::invalid_argument("--method = " + o.method + ": expected em or milstein");
 }
 
@@ -58,12 +75,8 @@ ito::sde::mlmc_result run(const options& o) {
   ito::detail::require_positive("--t1", o.t1);
   const E x0 = E::Constant(1, 1, o.x0);
   const double mu = o.mu, sigma = o.sigma, kappa = o.kappa;
-  if (o.problem == "gbm") {  // dX = mu X dt + sigma X dW
-    auto p = make_diagonal_problem<double>([=](const E& x, double, E& f) { f = mu * x; },
-                                           [=](const E& x, double, E& g) { g = sigma * x; }, x0, 0.0, o.t1,
-                                           [=](const E& x, double, E& dg) { dg.setConstant(x.rows(), x.cols(), sigma); });
-    return run_method(o, p);
-  }
+  if (o.problem == "gbm")  // dX = mu X dt + sigma X dW (problems.hpp; Milstein's (g.grad)g = sigma^2 X)
+    return run_method(o, gbm_problem<double>(mu, sigma, o.x0, o.t1).problem);
   ito::detail::require_positive("--kappa", kappa);
   if (o.problem == "ou") {  // dX = kappa (mu - X) dt + sigma dW
     auto p = make_additive_problem<double>([=](const E& x, double, E& f) { f = (kappa * (mu - x.array())).matrix(); },
@@ -71,16 +84,9 @@ ito::sde::mlmc_result run(const options& o) {
     return run_method(o, p);
   }
   if (o.problem == "cir") {
-    // dX = kappa (mu - X) dt + sigma sqrt(X) dW with full truncation (Lord, Koekkoek & van Dijk 2010):
-    // X+ = max(X, 0) in drift and diffusion. A local definition: ito/sde/cir.hpp was not on main yet.
+    // dX = kappa (mu - X) dt + sigma sqrt(X) dW with full truncation (cir.hpp: Lord, Koekkoek & van Dijk 2010)
     ito::detail::require(o.x0 >= 0, "--x0", o.x0, ">= 0 for cir");
-    auto p = make_diagonal_problem<double>(
-        [=](const E& x, double, E& f) { f = (kappa * (mu - x.array().max(0.0))).matrix(); },
-        [=](const E& x, double, E& g) { g = (sigma * x.array().max(0.0).sqrt()).matrix(); }, x0, 0.0, o.t1,
-        [=](const E& x, double, E& dg) {
-          dg = (x.array() > 0).select(sigma / (2 * x.array().max(1e-300).sqrt()), 0.0).matrix();
-        });
-    return run_method(o, p);
+    return run_method(o, make_cir_problem(cir_process(kappa, mu, sigma), x0, 0.0, o.t1));
   }
   throw ito::invalid_argument("--problem = " + o.problem + ": expected one of " + problem_names);
 }
@@ -111,12 +117,13 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
   sub->add_option("--max-levels", o->mlmc.max_levels, "at most this many levels")->capture_default_str();
   sub->add_flag("--antithetic", o->antithetic, "antithetic fine/coarse coupling (Giles & Szpruch 2014)");
   sub->add_option("--seed", o->mlmc.seed, "seed")->capture_default_str();
-  sub->add_option("--threads", o->mlmc.threads, "threads (0 = all cores; the result does not depend on it)")
+  sub->add_option("--threads", o->mlmc.threads, "threads (0 = all cores; the result does not depend on it, nor on the number of MPI processes)")
       ->capture_default_str();
   sub->add_flag("--json", o->json, "print one JSON object");
   return ito::cli::command{sub, [o]() {
     o->mlmc.coupling = o->antithetic ? ito::sde::mlmc_coupling::antithetic : ito::sde::mlmc_coupling::standard;
     const auto r = run(*o);
+    if (!ito::cli::is_root()) return 0;  // under MPI every rank has the result; rank 0 prints
     const bool bs = o->problem == "gbm" && o->payoff == "call" && o->discount == o->mu && o->sigma > 0 && o->x0 > 0;
     const double bs_price = bs ? black_scholes_call(o->x0, o->strike, o->mu, o->sigma, o->t1) : 0;
     if (o->json) {

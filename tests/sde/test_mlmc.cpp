@@ -1,15 +1,19 @@
 // Multilevel Monte Carlo (mlmc.hpp): coupling rates, Giles' adaptive algorithm,
-// determinism over threads, the price against Black-Scholes.
+// determinism over threads and block ranges (what ito::mpi::mlmc relies on), the
+// price against Black-Scholes, and validate_mlmc's expectation checks.
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <cstdlib>
+#include <utility>
 
 #include <ito/sde/mlmc.hpp>
 #include <ito/sde/mlmc/truncated_milstein.hpp>
 #include <ito/sde/problems.hpp>
 #include <ito/sde/steppers/euler_maruyama.hpp>
 #include <ito/sde/steppers/milstein.hpp>
+#include <ito/sde/validate/laws.hpp>
+#include <ito/sde/validate/mlmc.hpp>
 
 using namespace ito::sde;
 
@@ -140,4 +144,91 @@ TEST_CASE("mlmc rejects bad options naming the argument") {
   o.refinement = 1;
   CHECK_THROWS_WITH_AS(mlmc(k.problem, euler_maruyama{}, mlmc_payoff{}, o), doctest::Contains("refinement"),
                        ito::invalid_argument);
+}
+
+TEST_CASE("a batch split into block ranges and folded in block order has the batch's sums, bit for bit") {
+  // ito::mpi::mlmc gives each rank a contiguous range of a batch's blocks and folds the block sums in order
+  auto k = gbm_problem<double>(0.05, 0.4, 1.0, 1.0);
+  mlmc_payoff pay;
+  pay.kind = mlmc_payoff_kind::call;
+  mlmc_options o;
+  o.block_size = 64;
+  o.seed = 11;
+  const index_t N = 1000;  // 16 blocks, the last one partial
+  const auto whole = mlmc_sample_level(k.problem, milstein{}, pay, 3, N, 5, o);
+  mlmc_sums folded;
+  for (auto [b, e] : {std::pair<index_t, index_t>{0, 3}, {3, 3}, {3, 11}, {11, 16}}) {
+    o.threads = unsigned(1 + b % 2);
+    for (const auto& s : mlmc_sample_blocks(k.problem, milstein{}, pay, 3, N, 5, b, e, o)) folded.add(s);
+  }
+  CHECK(folded.n == N);
+  CHECK(folded.n == whole.n);
+  CHECK(folded.y1 == whole.y1);
+  CHECK(folded.y2 == whole.y2);
+  CHECK(folded.y3 == whole.y3);
+  CHECK(folded.y4 == whole.y4);
+  CHECK(folded.f1 == whole.f1);
+  CHECK(folded.f2 == whole.f2);
+  CHECK(folded.cost == whole.cost);
+  CHECK_THROWS_WITH_AS(mlmc_sample_blocks(k.problem, milstein{}, pay, 3, N, 5, 0, 17, o),
+                       doctest::Contains("block range end = 17"), ito::invalid_argument);
+}
+
+TEST_CASE("validate_mlmc: E X_T, E X_T^2 and a call of GBM pass against the lognormal law; a wrong closed form fails") {
+  const double mu = 0.05, sigma = 0.4, t1 = 1;
+  auto k = gbm_problem<double>(mu, sigma, 1.0, t1);
+  const auto checks = mlmc_expectations(gbm_law(mu, sigma, 1.0), t1, mlmc_call_check{"lognormal", 1.0});
+  REQUIRE(checks.size() == 3);
+  CHECK(checks[0].exact == doctest::Approx(std::exp(mu * t1)));
+  CHECK(checks[1].exact == doctest::Approx(std::exp((2 * mu + sigma * sigma) * t1)));
+  // undiscounted call on E S_T = e^{mu T}: Black-Scholes with r = mu, times e^{mu T}
+  CHECK(checks[2].exact == doctest::Approx(black_scholes_call(1, 1, mu, sigma, t1) * std::exp(mu * t1)));
+  mlmc_validate_options o;
+  o.rmse = quick() ? 1e-2 : 3e-3;  // relative
+  o.mlmc.refinement = 4;
+  o.mlmc.seed = 7;
+  const auto v = validate_mlmc(k.problem, milstein{}, checks, o);
+  REQUIRE(v.rows.size() == 3);
+  for (const auto& r : v.rows) {
+    MESSAGE(r.result.name << ": " << r.result.estimate << " vs " << r.result.expected << ", stderr "
+                          << r.sampling_stderr << ", bias " << r.bias_estimate << ", z " << r.result.z);
+    CHECK(r.result.pass);
+    CHECK(r.converged);
+    CHECK(r.rmse == doctest::Approx(o.rmse * r.result.expected));
+    CHECK(r.sampling_stderr <= r.rmse / std::sqrt(2.0) * 1.01);
+    CHECK(r.result.stderr_ == doctest::Approx(std::hypot(r.sampling_stderr, r.bias_estimate)));
+    CHECK(r.result.z == doctest::Approx((r.result.estimate - r.result.expected) / r.result.stderr_));
+  }
+  CHECK(v.passed());
+  // the same estimate as mlmc() itself at that check's eps
+  mlmc_options mo = o.mlmc;
+  mo.rmse = v.rows[0].rmse;
+  CHECK(mlmc(k.problem, milstein{}, checks[0].payoff, mo).estimate == v.rows[0].result.estimate);
+
+  auto wrong = checks;
+  wrong[1].exact *= 1.05;  // 5% off: ~15 eps at a relative rmse of 3e-3
+  const auto w = validate_mlmc(k.problem, milstein{}, wrong, o);
+  MESSAGE("wrong closed form: z " << w.rows[1].result.z);
+  CHECK_FALSE(w.passed());
+  CHECK_FALSE(w.rows[1].result.pass);
+  CHECK(std::abs(w.rows[1].result.z) > 2 * o.max_z);
+  CHECK(w.rows[0].result.pass);
+}
+
+TEST_CASE("validate_mlmc on OU (normal law, additive noise) passes; bad options are named") {
+  const scalar_ou ou(1.0, 0.5, 0.5);
+  const auto p = make_ou_problem(ou, ensemble<double>::Constant(1, 1, 2.0), 0.0, 1.0);
+  const auto checks = mlmc_expectations(ou_law(ou, 2.0), 1.0, mlmc_call_check{"normal", 1.0});
+  mlmc_validate_options o;
+  o.rmse = 5e-3;
+  o.mlmc.seed = 2;
+  const auto v = validate_mlmc(p, euler_maruyama{}, checks, o);
+  for (const auto& r : v.rows) CHECK_MESSAGE(r.result.pass, r.result.name << " z " << r.result.z);
+  o.rmse = 0;
+  CHECK_THROWS_WITH_AS(validate_mlmc(p, euler_maruyama{}, checks, o), doctest::Contains("rmse = 0"),
+                       ito::invalid_argument);
+  CHECK_THROWS_WITH_AS(mlmc_expectations(ou_law(ou, 2.0), 1.0, mlmc_call_check{"cauchy", 1.0}),
+                       doctest::Contains("call shape = cauchy"), ito::invalid_argument);
+  CHECK(normal_call(1.0, 0.0, 0.5) == 0.5);
+  CHECK(normal_call(0.0, 1.0, 0.0) == doctest::Approx(1 / std::sqrt(2 * 3.141592653589793)));
 }

@@ -182,11 +182,16 @@ struct path_accumulator {
 
 }  // namespace detail
 
-/// Draw N samples of level l (blocks [block0, block0 + ceil(N / block_size)) of its stream)
-/// and return their sums. Level 0 has no coarse path.
+/// The sums of each block b in [b_begin, b_end) of a batch of N samples of
+/// level l whose first block is block0 of the level's stream: block b holds
+/// the samples b * block_size .. min((b + 1) * block_size, N) - 1 of the
+/// batch and draws from brownian_block(seed_l, block0 + b), so its sums depend
+/// only on (seed, l, block0 + b, N) and not on which thread or process draws
+/// it. Level 0 has no coarse path. (Used by ito::mpi::mlmc to split a batch.)
 template <class P, class Method>
-mlmc_sums mlmc_sample_level(const P& p, const Method& method, const mlmc_payoff& payoff, index_t l, index_t N,
-                            index_t block0, const mlmc_options& o) {
+std::vector<mlmc_sums> mlmc_sample_blocks(const P& p, const Method& method, const mlmc_payoff& payoff, index_t l,
+                                          index_t N, index_t block0, index_t b_begin, index_t b_end,
+                                          const mlmc_options& o) {
   using S = typename P::scalar_type;
   static_assert(!Method::uses_dz, "mlmc: methods using I_(1,0) are not coupled here; use euler_maruyama or milstein");
   const index_t M = o.refinement, m = p.noise_dim;
@@ -198,8 +203,11 @@ mlmc_sums mlmc_sample_level(const P& p, const Method& method, const mlmc_payoff&
   const bool anti = o.coupling == mlmc_coupling::antithetic && l > 0;
   const std::uint64_t seed_l = splitmix64(o.seed + 0x9E3779B97F4A7C15ull * std::uint64_t(l + 1));
   const index_t nblocks = (N + o.block_size - 1) / o.block_size;
-  std::vector<mlmc_sums> slots(static_cast<std::size_t>(nblocks));
-  ito::parallel_for(nblocks, o.threads, [&](std::int64_t b, unsigned) {
+  detail::require(b_begin >= 0 && b_begin <= b_end && b_end <= nblocks, "block range end", b_end,
+                  "0 <= begin <= end <= ceil(N / block_size) = " + std::to_string(nblocks));
+  std::vector<mlmc_sums> slots(static_cast<std::size_t>(b_end - b_begin));
+  ito::parallel_for(b_end - b_begin, o.threads, [&](std::int64_t bi, unsigned) {
+    const std::int64_t b = b_begin + bi;
     const index_t first = index_t(b) * o.block_size, cols = std::min(o.block_size, N - first);
     brownian_block<S> bm(seed_l, std::uint64_t(block0 + index_t(b)), m, cols);
     ensemble<S> xf = p.x0.col(0).replicate(1, cols), xa = xf, xc = xf, dZ;
@@ -247,10 +255,19 @@ mlmc_sums mlmc_sample_level(const P& p, const Method& method, const mlmc_payoff&
                                    std::to_string(first + j) + " (method " + Method::name + ")");
     }
     s.cost = double(cols) * double(nf * (anti ? 2 : 1) + nc);
-    slots[std::size_t(b)] = s;
+    slots[std::size_t(bi)] = s;
   });
+  return slots;
+}
+
+/// Draw N samples of level l (blocks [block0, block0 + ceil(N / block_size)) of its stream)
+/// and return their sums, folded in block order (((0 + s_0) + s_1) + ...).
+template <class P, class Method>
+mlmc_sums mlmc_sample_level(const P& p, const Method& method, const mlmc_payoff& payoff, index_t l, index_t N,
+                            index_t block0, const mlmc_options& o) {
   mlmc_sums total;
-  for (const auto& s : slots) total.add(s);
+  for (const auto& s : mlmc_sample_blocks(p, method, payoff, l, N, block0, 0, (N + o.block_size - 1) / o.block_size, o))
+    total.add(s);
   return total;
 }
 
@@ -282,12 +299,14 @@ inline void consistency(std::vector<mlmc_level>& lv) {
 }
 }  // namespace detail
 
-/// Giles' adaptive MLMC (see the file comment) for E payoff(X) of problem p with `method`.
-template <class P, class Method>
-mlmc_result mlmc(const P& p, const Method& method, const mlmc_payoff& payoff, const mlmc_options& o) {
-  p.validate();
-  o.validate();
-  Method::check(p);
+namespace detail {
+/// Giles' adaptive algorithm (see the file comment) over a level sampler:
+/// sample(l, N, block0) returns the sums of N samples of level l drawn from
+/// blocks block0.. of the level's stream (mlmc_sample_level, or its MPI
+/// version). Every decision depends only on these sums, so two samplers that
+/// return the same sums give the same result, bit for bit.
+template <class Sampler>
+mlmc_result mlmc_adaptive(const char* method_name, const mlmc_options& o, Sampler&& sample) {
   const double eps = o.rmse, M = double(o.refinement);
   index_t L = o.min_levels - 1;
   std::vector<mlmc_sums> sums(static_cast<std::size_t>(L + 1));
@@ -305,7 +324,7 @@ mlmc_result mlmc(const P& p, const Method& method, const mlmc_payoff& payoff, co
     for (index_t l = 0; l <= L; ++l) {
       const index_t n = dN[std::size_t(l)];
       if (n <= 0) continue;
-      sums[std::size_t(l)].add(mlmc_sample_level(p, method, payoff, l, n, blocks[std::size_t(l)], o));
+      sums[std::size_t(l)].add(sample(l, n, blocks[std::size_t(l)]));
       blocks[std::size_t(l)] += (n + o.block_size - 1) / o.block_size;
     }
     // estimates (with Giles' fix against spuriously small values on fine levels)
@@ -361,7 +380,7 @@ mlmc_result mlmc(const P& p, const Method& method, const mlmc_payoff& payoff, co
     dN[std::size_t(L)] = std::max(dN[std::size_t(L)], index_t(std::min<double>(double(o.initial_samples), 100)));
   }
   mlmc_result r;
-  r.method = Method::name;
+  r.method = method_name;
   r.alpha = alpha, r.beta = beta, r.gamma = gamma;
   r.bias_estimate = bias;
   r.converged = converged;
@@ -379,22 +398,17 @@ mlmc_result mlmc(const P& p, const Method& method, const mlmc_payoff& payoff, co
   return r;
 }
 
-/// Giles' mlmc_test first part: N samples on each of the levels 0..L-1, with
-/// the per-level table and fitted alpha, beta, gamma (no adaptivity).
-template <class P, class Method>
-mlmc_result mlmc_level_table(const P& p, const Method& method, const mlmc_payoff& payoff, index_t L, index_t N,
-                             const mlmc_options& o) {
-  p.validate();
-  o.validate();
-  Method::check(p);
-  detail::require(L >= 2 && L <= o.max_levels, "levels", L, "in [2, max_levels]");
-  detail::require(N >= 10, "samples", N, ">= 10");
+/// Giles' mlmc_test first part over a level sampler (see mlmc_adaptive).
+template <class Sampler>
+mlmc_result mlmc_table(const char* method_name, index_t L, index_t N, const mlmc_options& o, Sampler&& sample) {
+  require(L >= 2 && L <= o.max_levels, "levels", L, "in [2, max_levels]");
+  require(N >= 10, "samples", N, ">= 10");
   mlmc_result r;
-  r.method = Method::name;
+  r.method = method_name;
   std::vector<double> ml, Vl, Cl;
   index_t steps = o.base_steps;
   for (index_t l = 0; l < L; ++l, steps *= o.refinement) {
-    auto v = detail::level_stats(l, steps, mlmc_sample_level(p, method, payoff, l, N, 0, o));
+    auto v = detail::level_stats(l, steps, sample(l, N, index_t(0)));
     ml.push_back(std::abs(v.mean));
     Vl.push_back(v.variance);
     Cl.push_back(v.cost);
@@ -411,6 +425,33 @@ mlmc_result mlmc_level_table(const P& p, const Method& method, const mlmc_payoff
   for (const auto& v : r.levels) var += v.variance / double(v.samples);
   r.stderr_ = std::sqrt(var);
   return r;
+}
+}  // namespace detail
+
+/// Giles' adaptive MLMC (see the file comment) for E payoff(X) of problem p with `method`:
+/// the estimate to RMSE o.rmse, its standard error, the level table and the costs.
+/// Bit-identical for any o.threads (and, through ito::mpi::mlmc, any number of processes).
+template <class P, class Method>
+mlmc_result mlmc(const P& p, const Method& method, const mlmc_payoff& payoff, const mlmc_options& o) {
+  p.validate();
+  o.validate();
+  Method::check(p);
+  return detail::mlmc_adaptive(Method::name, o, [&](index_t l, index_t N, index_t block0) {
+    return mlmc_sample_level(p, method, payoff, l, N, block0, o);
+  });
+}
+
+/// Giles' mlmc_test first part: N samples on each of the levels 0..L-1, with
+/// the per-level table and fitted alpha, beta, gamma (no adaptivity).
+template <class P, class Method>
+mlmc_result mlmc_level_table(const P& p, const Method& method, const mlmc_payoff& payoff, index_t L, index_t N,
+                             const mlmc_options& o) {
+  p.validate();
+  o.validate();
+  Method::check(p);
+  return detail::mlmc_table(Method::name, L, N, o, [&](index_t l, index_t n, index_t block0) {
+    return mlmc_sample_level(p, method, payoff, l, n, block0, o);
+  });
 }
 
 }  // namespace ito::sde

@@ -11,9 +11,11 @@
 /// validate/state.hpp   the mergeable streaming states and the KS tests
 /// validate/report.hpp  the report (rows, passed(), print)
 /// validate/run.hpp     validate() itself (chunked, bit-identical for any thread count)
+/// validate/mlmc.hpp    validate_mlmc: expectations E phi(X_T) by multilevel Monte Carlo vs closed forms
 /// validate/mpi.hpp     ito::mpi::validate (bit-identical for any process count; needs MPI)
 #include "validate/law.hpp"
 #include "validate/laws.hpp"
+#include "validate/mlmc.hpp"
 #include "validate/report.hpp"
 #include "validate/run.hpp"
 #include "validate/state.hpp"
