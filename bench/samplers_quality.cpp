@@ -9,7 +9,13 @@
 //   samplers_quality MIXTURE.json OUTDIR [--n 50000] [--nfe 5,8,10,15,20,50]
 //                    [--samplers dpm3,dpmpp2,dpmpp3,dpmpp-sde2,unipc3,edm2]
 //                    [--schedules logsnr,karras,uniform,quadratic,optimized] [--threads 0] [--t-end 1e-3]
-//                    [--denoise-final 0|1]
+//                    [--denoise-final 0|1] [--baselines 0|1] [--peer 0|1]
+//                    [--opt-paths 20000] [--opt-sweeps 3] [--opt-objective sw1|rms] [--opt-free-t-end 0|1]
+// Samplers: name<order>[:variant], variants dpmpp3:released (the D2 coefficient of the
+// authors' code), unipc<p>:bh1 / unipc<p>:bh2 and unipc<p>:uc (UniC on the last step in
+// place of the final denoising). The optimized grids come from
+// optimize_fast_schedule (samplers/optimize.hpp) on 20000 paths of seed 1; the judged
+// samples use seed 0 (the judge's reference and floor draws have their own seeds).
 // Writes OUTDIR/quality.csv (one row per run), OUTDIR/optimized_<sampler>_nfe<N>.json
 // (the optimized grids, loadable by `ito sample --schedule optimized --schedule-file`),
 // OUTDIR/prior.csv and OUTDIR/lib_dpmpp{2,3}_nfe{10,15}.csv (first 2000 paths: the
@@ -28,6 +34,7 @@
 #include <ito/diffusion/quality.hpp>
 #include <ito/diffusion/samplers.hpp>
 #include <ito/diffusion/samplers/fast.hpp>
+#include <ito/diffusion/samplers/optimize.hpp>
 
 using namespace ito::diffusion;
 
@@ -45,13 +52,17 @@ struct sampler_spec {
   fast_method method;
   int order;
   bool deterministic;
+  std::string variant;  // after ':': released (dpmpp 3M) or bh1/bh2 (unipc)
 };
 
+// name<order>[:variant], e.g. dpmpp3, dpmpp3:released, unipc3:bh1
 sampler_spec parse_spec(const std::string& s) {
-  const std::string base = s.substr(0, s.size() - 1);
-  const int order = s.back() - '0';
+  const auto colon = s.find(':');
+  const std::string head = s.substr(0, colon);
+  const std::string base = head.substr(0, head.size() - 1);
+  const int order = head.back() - '0';
   const fast_method m = parse_fast_method(base);
-  return {s, m, order, m != fast_method::dpmpp_sde};
+  return {s, m, order, m != fast_method::dpmpp_sde, colon == std::string::npos ? "" : s.substr(colon + 1)};
 }
 }  // namespace
 
@@ -69,6 +80,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> samplers{"dpm3", "dpmpp2", "dpmpp3", "dpmpp-sde2", "unipc3", "edm2"};
   std::vector<std::string> schedules{"logsnr", "karras", "uniform", "quadratic", "optimized"};
   bool baselines = true;
+  bool peer = true;
+  schedule_optimization_options so;  // objective on seed 1; the judged samples use seed 0
   for (int i = 3; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
     if (k == "--n") n = std::stol(v);
@@ -79,6 +92,11 @@ int main(int argc, char** argv) {
     else if (k == "--samplers") samplers = split(v);
     else if (k == "--schedules") schedules = split(v);
     else if (k == "--baselines") baselines = v == "1";
+    else if (k == "--opt-paths") so.paths = std::stol(v);
+    else if (k == "--opt-sweeps") so.sweeps = std::stoi(v);
+    else if (k == "--opt-objective") so.objective = v == "rms" ? schedule_objective::paired_rms : schedule_objective::sliced_w1;
+    else if (k == "--opt-free-t-end") so.free_t_end = v == "1";
+    else if (k == "--peer") peer = v == "1";
     else { std::cerr << "unknown option " << k << "\n"; return 2; }
   }
   const gaussian_mixture g = load_gmm(mixture_path);
@@ -103,6 +121,9 @@ int main(int argc, char** argv) {
     o.denoise_final = denoise;
     o.threads = threads;
     o.seed = 0;
+    if (sp.variant == "released" || sp.variant == "taylor") o.dpmpp3 = parse_dpmpp3_coefficients(sp.variant);
+    else if (sp.variant == "uc") o.final_corrector = true, o.denoise_final = false;
+    else if (!sp.variant.empty()) o.unipc = parse_unipc_variant(sp.variant);
     return o;
   };
   // the converged ODE from the same prior noise (seed 0): 3M, 1000 logSNR steps
@@ -133,7 +154,7 @@ int main(int argc, char** argv) {
   row("converged-3M-1000", "logsnr", 1000 + (denoise ? 1 : 0), converged, 0.0, 0.0);
 
   // the peer's inputs and the library's outputs on the first 2000 paths
-  {
+  if (peer) {
     const index_t m = std::min<index_t>(2000, n);
     ensemble<double> P(d, m);
     detail::path_normals(0, 0, 0, P);
@@ -162,37 +183,21 @@ int main(int argc, char** argv) {
         fast_sampler_options o = base_options(sp);
         o.nfe = nfe;
         if (sk == step_schedule::optimized) {
-          // optimize the grid on 2000 other paths (seed 1) against their converged ODE
-          const index_t m = 2000;
-          fast_sampler_options oc = conv;
-          oc.seed = 1;
-          const ensemble<double> target = sample_fast(f, score, d, m, oc).samples;
-          fast_sampler_options oo = o;
-          oo.seed = 1;
-          oo.schedule = step_schedule::logsnr;
-          fast_plan plan;
+          // optimize the grid on other paths (seed 1) than the judged ones (seed 0)
+          saved_step_times sv;
           try {
-            plan = make_fast_plan(f, oo);
-          } catch (const std::exception&) {
+            sv = optimize_fast_schedule(f, score, d, o, so);
+          } catch (const std::exception& e) {
+            std::cerr << sname << " optimized nfe " << nfe << ": " << e.what() << "\n";
             continue;
           }
-          auto objective = [&](const std::vector<double>& times) {
-            fast_sampler_options ot = oo;  // keeps nfe: the plan's step orders stay those of the budget
-            ot.times = times;
-            const auto r = sample_fast(f, score, d, m, ot);
-            return paired_error(r.samples, target).rms;
-          };
-          const auto start = std::chrono::steady_clock::now();
-          const std::vector<double> best = optimize_log_snr_grid(f, plan.times, objective, 2, 10);
-          saved_step_times sv;
-          sv.times = best;
-          sv.info = {{"schedule", "optimized"}, {"sampler", to_string(sp.method)}, {"order", sp.order},
-                     {"nfe", nfe}, {"sde", f.name()}, {"mixture", mixture_path}, {"t_end", t_end},
-                     {"denoise_final", denoise}, {"objective", "rms paired error to the converged ODE, 2000 paths, seed 1"},
-                     {"objective_start_logsnr", objective(plan.times)}, {"objective_optimized", objective(best)},
-                     {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()}};
-          save_step_times(outdir + "/optimized_" + sname + "_nfe" + std::to_string(nfe) + ".json", sv);
-          o.times = best;
+          sv.info["mixture"] = mixture_path;
+          std::string file = sname;
+          for (auto& ch : file) if (ch == ':') ch = '_';
+          save_step_times(outdir + "/optimized_" + file + "_nfe" + std::to_string(nfe) + ".json", sv);
+          std::cerr << sname << " nfe " << nfe << ": objective " << sv.info["objective_start"] << " -> "
+                    << sv.info["objective_optimized"] << " (" << sv.info["seconds"] << " s)\n";
+          o.times = sv.times;
         } else {
           o.schedule = sk;
         }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <ito/diffusion/samplers/fast.hpp>
+#include <ito/diffusion/samplers/optimize.hpp>
 
 #include "support/gaussian_oracle.hpp"
 
@@ -53,6 +54,15 @@ double flow_error(const F& f, fast_sampler_options o, index_t K, index_t n = 64)
   const auto r = sample_fast(f, oracle, 2, n, o);
   const double t_end = o.t_end >= 0 ? o.t_end : f.eps();
   return (r.samples - exact_flow(f, prior(f, n, o.seed), t_end)).cwiseAbs().maxCoeff();
+}
+
+/// DPM-Solver++ 2M on one thread (the optimized-grid cases start from it).
+fast_sampler_options dpmpp2_one_thread() {
+  fast_sampler_options o;
+  o.method = fast_method::dpmpp;
+  o.order = 2;
+  o.threads = 1;
+  return o;
 }
 
 /// Least-squares slope of log err against log K (the fitted order is minus it), and its standard error.
@@ -104,6 +114,53 @@ TEST_CASE("fitted orders against the exact flow of Gaussian data (VP, logsnr gri
     CHECK(p > c.expected - 0.35);
     CHECK(errs.back() < errs.front());
   }
+}
+
+TEST_CASE("variants: released 3M is order 2, UniPC bh1 keeps its order, the final corrector helps at one evaluation") {
+  const vp_sde f;
+  auto order_of = [&](fast_sampler_options o) {
+    o.schedule = step_schedule::logsnr;
+    o.lower_order_final = false;
+    o.threads = 1;
+    std::vector<double> Ks{16, 32, 64, 128}, errs;
+    for (double K : Ks) errs.push_back(flow_error(f, o, index_t(K)));
+    return fitted_order(Ks, errs);
+  };
+  fast_sampler_options r;
+  r.method = fast_method::dpmpp;
+  r.order = 3;
+  r.dpmpp3 = dpmpp3_coefficients::released;
+  const auto [pr, ser] = order_of(r);
+  MESSAGE("3M released: fitted order " << pr << " +- " << ser);
+  CHECK(pr > 1.65);  // the halved x0'' term: local error O(h^3), global order 2
+  CHECK(pr < 2.5);
+  for (int p : {2, 3}) {
+    fast_sampler_options u;
+    u.method = fast_method::unipc;
+    u.order = p;
+    u.unipc = unipc_variant::bh1;
+    const auto [pu, seu] = order_of(u);
+    MESSAGE("UniPC-" << p << " bh1: fitted order " << pu << " +- " << seu);
+    CHECK(pu > 3 - 0.35);
+  }
+  fast_sampler_options c;
+  c.method = fast_method::unipc;
+  c.order = 2;
+  c.threads = 1;
+  const double without = flow_error(f, c, 12);
+  c.final_corrector = true;
+  CHECK(flow_error(f, c, 12) < without);
+  c.steps = 0;
+  c.nfe = 10;
+  CHECK(make_fast_plan(f, c).nfe == 10);
+  CHECK(make_fast_plan(f, c).steps() == 9);
+  c.denoise_final = true;
+  CHECK_THROWS_AS(make_fast_plan(f, c), ito::invalid_argument);
+  c.denoise_final = false;
+  c.method = fast_method::dpmpp;
+  CHECK_THROWS_AS(make_fast_plan(f, c), ito::invalid_argument);
+  CHECK_THROWS_AS(parse_dpmpp3_coefficients("exact"), ito::invalid_argument);
+  CHECK_THROWS_AS(parse_unipc_variant("bh3"), ito::invalid_argument);
 }
 
 TEST_CASE("--nfe is exact: the measured score evaluations per sample equal the plan's") {
@@ -183,10 +240,7 @@ TEST_CASE("step schedules: endpoints, monotone, the log-SNR grid uniform in lamb
 TEST_CASE("optimized grid: never worse than its start, saved and loaded exactly") {
   const vp_sde f;
   ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());
-  fast_sampler_options o;
-  o.method = fast_method::dpmpp;
-  o.order = 2;
-  o.threads = 1;
+  const fast_sampler_options o = dpmpp2_one_thread();
   const auto start = step_times(f, step_schedule::uniform, 6, 1e-3);
   const index_t n = 64;
   const Eigen::MatrixXd exact = exact_flow(f, prior(f, n, 0), 1e-3);
@@ -204,6 +258,43 @@ TEST_CASE("optimized grid: never worse than its start, saved and loaded exactly"
   CHECK(loaded.times == best);
   CHECK(loaded.info["nfe"] == 6);
   std::remove(path.c_str());
+}
+
+TEST_CASE("optimize_fast_schedule: a valid grid, never worse than log-SNR on its objective, on other paths better too") {
+  const vp_sde f;
+  ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());
+  fast_sampler_options o = dpmpp2_one_thread();
+  o.nfe = 6;
+  o.t_end = 1e-3;
+  schedule_optimization_options so;
+  so.paths = 400;
+  so.converged_steps = 200;
+  so.sweeps = 1;
+  so.iterations = 6;
+  so.objective = schedule_objective::paired_rms;  // the solver's pathwise error: it must carry over to other paths
+  so.free_t_end = false;
+  const saved_step_times g = optimize_fast_schedule(f, oracle, 2, o, so);
+  CHECK_NOTHROW(check_step_times(f, g.times));
+  CHECK(g.times.size() == 7);
+  CHECK(g.times.front() == f.T());
+  CHECK(g.times.back() == 1e-3);
+  const double before = g.info["objective_start"], after = g.info["objective_optimized"];
+  MESSAGE("objective " << before << " -> " << after);
+  CHECK(after <= before);
+  // judged on paths the optimization never saw (seed 7): error to the exact flow
+  auto err = [&](const std::vector<double>& times) {
+    fast_sampler_options ot = o;
+    ot.seed = 7;
+    ot.times = times;
+    const auto X = sample_fast(f, oracle, 2, 400, ot).samples;
+    return (X - exact_flow(f, prior(f, 400, 7), 1e-3)).cwiseAbs().mean();
+  };
+  const auto logsnr = make_fast_plan(f, o).times;
+  MESSAGE("mean |error| to the exact flow on other paths: log-SNR " << err(logsnr) << ", optimized " << err(g.times));
+  CHECK(err(g.times) < err(logsnr));
+  fast_sampler_options sde = o;
+  sde.method = fast_method::dpmpp_sde;
+  CHECK_THROWS_AS(optimize_fast_schedule(f, oracle, 2, sde, so), ito::invalid_argument);
 }
 
 TEST_CASE("stochastic samplers reproduce the data law: mean and covariance within 5 standard errors") {

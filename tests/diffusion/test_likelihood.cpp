@@ -93,6 +93,31 @@ TEST_CASE("probability-flow NLL of a three-component mixture with its exact scor
   CHECK(e.cwiseAbs().mean() < 5e-3);
 }
 
+TEST_CASE("KL gap: the exact score has none; a too-wide Gaussian model has the closed-form KL") {
+  // data N(m, C); models: the exact score (KL 0 up to the ODE's tolerance) and the exact
+  // score of N(m, sigma^2 C), whose probability-flow density is N(m, sigma^2 C) exactly, so
+  // KL = d/2 (1/sigma^2 - 1 + log sigma^2).
+  using gm = gaussian_mixture;
+  const vp_sde f;
+  const index_t d = 2, n = 400;
+  const gm data({1.0}, {mean2()}, {cov2()});
+  const ensemble<double> X = data.sample(n, 21);  // held-out: nothing was fitted to them
+  const Eigen::VectorXd truth = data.log_density(X);
+  const kl_gap_estimate k0 = kl_gap(log_likelihood(f, gmm_score<vp_sde>(data, f), X).logp, truth);
+  MESSAGE("exact score: gap " << k0.gap << " +- " << k0.se);
+  CHECK(std::abs(k0.gap) < 1e-3);
+  const double sigma = 1.5;
+  const gm wide({1.0}, {mean2()}, {cov2() * sigma * sigma});
+  const kl_gap_estimate k1 = kl_gap(log_likelihood(f, gmm_score<vp_sde>(wide, f), X).logp, truth);
+  const double kl = 0.5 * double(d) * (1 / (sigma * sigma) - 1 + std::log(sigma * sigma));
+  MESSAGE("N(m, 1.5^2 C) model: gap " << k1.gap << " +- " << k1.se << ", closed form " << kl);
+  CHECK(k1.n == n);
+  CHECK(k1.gap - k1.model_nll + k1.true_nll == doctest::Approx(0.0).epsilon(1e-12));
+  CHECK(std::abs(k1.gap - kl) < 4 * k1.se + 2e-3);
+  CHECK(k1.se > 0);
+  CHECK_THROWS_AS(kl_gap(truth.head(1), truth.head(1)), ito::invalid_argument);
+}
+
 TEST_CASE("likelihood arguments are checked") {
   const vp_sde f;
   ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());

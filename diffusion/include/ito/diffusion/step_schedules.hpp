@@ -14,7 +14,7 @@
 ///               appendix: quadratic time steps, dense near the data).
 ///  - optimized: a grid chosen for one sampler, one NFE and one score by minimising an
 ///               objective (optimize_log_snr_grid below; the objective used by `ito`
-///               is the sampler's mean squared error against the converged ODE from the
+///               is the sliced W1 of the sampler's output to the converged ODE from the
 ///               same prior noise: see samplers/optimize.hpp), computed once and saved
 ///               (save_step_times / load_step_times), in the spirit of Align Your Steps
 ///               (Sabour, Fidler & Kreis 2024), which minimises a KL upper bound instead.
@@ -106,34 +106,42 @@ void check_step_times(const F& f, const std::vector<double>& t) {
 }
 
 /// \brief Coordinate descent of `objective(times)` over the interior points of a grid
-/// (endpoints fixed), each moved within its neighbours in lambda by a golden-section
-/// search of `iterations` steps, for `sweeps` sweeps. Returns the best grid found
-/// (never worse than `start`). The objective must be deterministic (fixed noise).
+/// (the first time fixed; the last one fixed too unless `free_last`), each moved within
+/// its neighbours in lambda by a golden-section search of `iterations` steps, for
+/// `sweeps` sweeps. With `free_last` the last time may move up from start.back() (in
+/// lambda: between the previous point and lambda(start.back())), so the grid may end
+/// earlier. Returns the best grid found (never worse than `start`). The objective must
+/// be deterministic (fixed noise).
 template <forward_sde F>
 std::vector<double> optimize_log_snr_grid(const F& f, std::vector<double> start,
                                           const std::function<double(const std::vector<double>&)>& objective,
-                                          int sweeps = 3, int iterations = 12) {
+                                          int sweeps = 3, int iterations = 12, bool free_last = false) {
   check_step_times(f, start);
+  ito::detail::require(sweeps >= 0 && iterations >= 1, "sweeps/iterations",
+                       std::to_string(sweeps) + "/" + std::to_string(iterations), ">= 0 / >= 1");
   std::vector<double> lam(start.size());
   for (std::size_t k = 0; k < start.size(); ++k) lam[k] = log_snr(f, start[k]);
+  const double lam_max = lam.back();
   auto times = [&](const std::vector<double>& l) {
     std::vector<double> t(l.size());
     for (std::size_t k = 0; k < l.size(); ++k) t[k] = time_of_log_snr(f, l[k]);
     t.front() = start.front();
-    t.back() = start.back();
+    if (!free_last || l.back() == lam_max) t.back() = start.back();
     return t;
   };
   double best = objective(times(lam));
   const double g = (std::sqrt(5.0) - 1) / 2;
+  const std::size_t last = free_last ? lam.size() - 1 : lam.size() - 2;
   for (int sw = 0; sw < sweeps; ++sw)
-    for (std::size_t k = 1; k + 1 < lam.size(); ++k) {
-      const double lo0 = lam[k - 1], hi0 = lam[k + 1];
+    for (std::size_t k = 1; k <= last; ++k) {
+      const bool end = k + 1 == lam.size();
+      const double lo0 = lam[k - 1], hi0 = end ? lam_max : lam[k + 1];
       auto at = [&](double v) {
         std::vector<double> l = lam;
         l[k] = lo0 + v * (hi0 - lo0);
         return objective(times(l));
       };
-      double lo = 0.02, hi = 0.98, x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
+      double lo = 0.02, hi = end ? 1.0 : 0.98, x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
       double f1 = at(x1), f2 = at(x2);
       for (int it = 0; it < iterations; ++it) {
         if (f1 < f2) {

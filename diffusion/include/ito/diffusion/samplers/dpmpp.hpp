@@ -19,9 +19,16 @@
 ///      D1 = D1_0 + r0/(r0 + r1) (D1_0 - D1_1)   (~ h x0'(lambda_0)),
 ///      D2 = 2 (D1_0 - D1_1)/(r0 + r1)           (~ h^2 x0''(lambda_0)),
 ///      y_t = (s_t/s_0) y_0 - a_t phi1 m0 + a_t phi2 D1 - a_t phi3 D2.
-///    (The factor 2 in D2 makes the x0'' term exact to leading order; with a factor 1 the
-///    step is still consistent but its third-order term is halved. Checked by the fitted
-///    order in tests/diffusion/test_fast_samplers.cpp.)
+///    (The factor 2 in D2 makes the x0'' term exact to leading order: since
+///    D1_0 - D1_1 ~ h^2 x0'' (r0 + r1)/2 and s_t int e^{lambda} (lambda - lambda_0)^2/2 =
+///    -a_t h^2 phi3. This is dpmpp3_coefficients::taylor, the default: global order 3,
+///    checked by the fitted order in tests/diffusion/test_fast_samplers.cpp.)
+///    dpmpp3_coefficients::released uses D2 = (D1_0 - D1_1)/(r0 + r1), as the authors'
+///    released code does (LuChengTHU/dpm-solver, dpm_solver_pytorch.py,
+///    DPM_Solver.multistep_dpm_solver_third_update: "D2 = (1. / (r0 + r1)) * (D1_0 - D1_1)";
+///    the same in k-diffusion's and diffusers' 3M): the x0'' term is halved, so the step
+///    is consistent with local error O(h^3) (global order 2), a damped third-order
+///    correction that can do better with very few, large steps on stiff scores.
 /// Warm-up: step i (1-based) uses order min(order, i); with lower_order_final the last
 /// steps use min(order, K - i + 1) (the official implementation does so for K < 10).
 
@@ -30,6 +37,10 @@
 #include "model.hpp"
 
 namespace ito::diffusion {
+
+/// The D2 coefficient of DPM-Solver++ 3M (see the file comment): taylor (factor 2, order 3)
+/// or released (factor 1, the authors' released code).
+enum class dpmpp3_coefficients { taylor, released };
 
 /// The previous data predictions of a multistep sampler (newest first) and their log-SNRs.
 template <class S>
@@ -53,7 +64,8 @@ namespace detail {
 /// D1 (~ h x0') and D2 (~ h^2 x0'') of the multistep formulas for order `order`
 /// (2: D1 only; 3: both), from the history, for the step of size h.
 template <class S>
-void dpmpp_differences(const prediction_history<S>& H, double h, int order, ensemble<S>& D1, ensemble<S>& D2) {
+void dpmpp_differences(const prediction_history<S>& H, double h, int order, ensemble<S>& D1, ensemble<S>& D2,
+                       double d2_factor = 2) {
   const double r0 = (H.lambda[0] - H.lambda[1]) / h;
   if (order == 2) {
     D1.array() = (H.m[0].array() - H.m[1].array()) / S(r0);
@@ -64,16 +76,17 @@ void dpmpp_differences(const prediction_history<S>& H, double h, int order, ense
   D1.array() = (H.m[0].array() - H.m[1].array()) / S(r0);            // D1_0
   D2.array() = D1.array() - D2.array();                              // D1_0 - D1_1
   D1.array() += S(r0 / (r0 + r1)) * D2.array();
-  D2.array() *= S(2 / (r0 + r1));
+  D2.array() *= S(d2_factor / (r0 + r1));
 }
 }  // namespace detail
 
 /// One DPM-Solver++ multistep step of order `order` (<= H.size) from m0 (the time of
 /// H.m[0], whose coefficients are ms) to mt, in place on x. No score evaluation (the
-/// caller evaluates x0_hat at the new point and pushes it).
+/// caller evaluates x0_hat at the new point and pushes it). `coeffs` chooses the 3M D2 coefficient.
 template <class S>
 void dpmpp_step(const prediction_history<S>& H, const marginal_coeffs& ms, const marginal_coeffs& mt, int order,
-                ensemble<S>& x, ensemble<S>& D1, ensemble<S>& D2) {
+                ensemble<S>& x, ensemble<S>& D1, ensemble<S>& D2,
+                dpmpp3_coefficients coeffs = dpmpp3_coefficients::taylor) {
   ito::detail::require(order >= 1 && order <= 3 && order <= H.size, "dpmpp order", order,
                        "1, 2 or 3 and at most the number of previous predictions");
   const double h = mt.lambda - ms.lambda;
@@ -85,7 +98,7 @@ void dpmpp_step(const prediction_history<S>& H, const marginal_coeffs& ms, const
     detail::dpmpp_differences(H, h, 2, D1, D2);
     x.array() = cy * (x.array() - S(ms.b)) + c0 * H.m[0].array() + S(0.5) * c0 * D1.array() + S(mt.b);
   } else {
-    detail::dpmpp_differences(H, h, 3, D1, D2);
+    detail::dpmpp_differences(H, h, 3, D1, D2, coeffs == dpmpp3_coefficients::taylor ? 2.0 : 1.0);
     x.array() = cy * (x.array() - S(ms.b)) + c0 * H.m[0].array() + S(mt.a * phi2) * D1.array() -
                 S(mt.a * phi3) * D2.array() + S(mt.b);
   }

@@ -17,6 +17,8 @@
 ///    grid has ceil((N - 1)/2) steps, the last one Euler if N - 1 is odd;
 ///  - denoise_final adds one evaluation: x <- x0_hat(x, t_end) (Tweedie). For edm it is
 ///    on by default and is the Euler step to sigma = 0 of Karras et al.
+///  - unipc with final_corrector (and without denoise_final) spends that evaluation on
+///    UniC for the last step instead (x0_hat at the predicted end point corrects it).
 /// Noise: the prior of path j is draw 0 of path j on the Philox stream `sampler`, the
 /// r-th noise vector is draw r (exponential.hpp): results do not depend on the block
 /// size or the thread count.
@@ -60,6 +62,20 @@ inline std::optional<fast_method> find_fast_method(const std::string& s) {
   return std::nullopt;
 }
 
+/// taylor | released (the D2 coefficient of DPM-Solver++ 3M, dpmpp.hpp).
+inline dpmpp3_coefficients parse_dpmpp3_coefficients(const std::string& s) {
+  if (s == "taylor") return dpmpp3_coefficients::taylor;
+  if (s == "released") return dpmpp3_coefficients::released;
+  throw ito::invalid_argument("dpmpp3 coefficients = " + s + ": expected taylor or released");
+}
+
+/// bh1 | bh2 (UniPC's B(h), unipc.hpp).
+inline unipc_variant parse_unipc_variant(const std::string& s) {
+  if (s == "bh1") return unipc_variant::bh1;
+  if (s == "bh2") return unipc_variant::bh2;
+  throw ito::invalid_argument("unipc variant = " + s + ": expected bh1 or bh2");
+}
+
 inline fast_method parse_fast_method(const std::string& s) {
   if (auto m = find_fast_method(s)) return *m;
   throw ito::invalid_argument("sampler = " + s + ": expected dpm, dpmpp, dpmpp-sde, unipc or edm");
@@ -98,6 +114,9 @@ struct fast_sampler_options {
   double t_end = -1;                    ///< last grid time; < 0: the SDE's eps()
   std::optional<bool> denoise_final;    ///< nullopt: true for edm, false otherwise
   bool lower_order_final = true;
+  dpmpp3_coefficients dpmpp3 = dpmpp3_coefficients::taylor;  ///< dpmpp order 3: D2 coefficient (dpmpp.hpp)
+  unipc_variant unipc = unipc_variant::bh2;                   ///< unipc: B(h) (unipc.hpp)
+  bool final_corrector = false;  ///< unipc: UniC on the last step too (one more evaluation, in place of denoise_final)
   edm_churn churn{};                    ///< edm only
   std::uint64_t seed = 0;
   unsigned threads = 0;                 ///< 0 = all cores
@@ -119,6 +138,8 @@ struct fast_sampler_options {
                          "exactly one of steps > 0 and nfe > 0 (or an explicit grid)");
     ito::detail::require(steps >= 0 && nfe >= 0, "steps/nfe", std::to_string(steps) + "/" + std::to_string(nfe), ">= 0");
     ito::detail::require(std::isfinite(rho) && rho > 0, "rho", rho, "> 0");
+    ito::detail::require(!final_corrector || (method == fast_method::unipc && !resolved_denoise()), "final_corrector",
+                         "true", "unipc without denoise_final (the corrector's evaluation takes its place)");
     ito::detail::require(block_size >= 1, "block_size", block_size, ">= 1");
     churn.validate();
   }
@@ -174,8 +195,9 @@ fast_plan make_fast_plan(const F& f, const fast_sampler_options& o) {
     else if (o.method == fast_method::edm) plan.orders.assign(std::size_t(K), p);
     else plan.orders.assign(std::size_t(K), p);
   } else {
-    const index_t budget = o.nfe - (plan.denoise_final ? 1 : 0);
-    ito::detail::require(budget >= 1, "nfe", o.nfe, plan.denoise_final ? ">= 2 (one is the final denoising)" : ">= 1");
+    const bool extra = plan.denoise_final || o.final_corrector;
+    const index_t budget = o.nfe - (extra ? 1 : 0);
+    ito::detail::require(budget >= 1, "nfe", o.nfe, extra ? ">= 2 (one is the final denoising or corrector)" : ">= 1");
     if (o.method == fast_method::dpm) {
       plan.orders = detail::dpm_fast_orders(budget, p);
     } else if (o.method == fast_method::edm) {
@@ -205,7 +227,7 @@ fast_plan make_fast_plan(const F& f, const fast_sampler_options& o) {
   } else {
     plan.times = step_times(f, plan.schedule, K, t_end, o.rho);
   }
-  plan.nfe = plan.denoise_final ? 1 : 0;
+  plan.nfe = plan.denoise_final || o.final_corrector ? 1 : 0;
   for (int q : plan.orders) plan.nfe += (o.method == fast_method::dpm || o.method == fast_method::edm) ? q : 1;
   return plan;
 }
@@ -229,7 +251,7 @@ void run_fast_block(Model& model, const fast_sampler_options& o, const fast_plan
         const marginal_coeffs ms = model.at(t[std::size_t(k)]), mt = model.at(t[std::size_t(k + 1)]);
         model.x0(x, ms, H.push(ms.lambda));
         if (o.method == fast_method::dpmpp) {
-          dpmpp_step(H, ms, mt, plan.orders[std::size_t(k)], x, a, b);
+          dpmpp_step(H, ms, mt, plan.orders[std::size_t(k)], x, a, b, o.dpmpp3);
         } else {
           model.normals(c);
           dpmpp_sde_step(H, ms, mt, plan.orders[std::size_t(k)], c, x, a);
@@ -243,8 +265,9 @@ void run_fast_block(Model& model, const fast_sampler_options& o, const fast_plan
       }
       for (index_t k = 0; k < K; ++k) {
         const marginal_coeffs ms = model.at(t[std::size_t(k)]), mt = model.at(t[std::size_t(k + 1)]);
-        const bool corrector = k + 1 < K;
-        if (unipc_step(model, H, ms, mt, plan.orders[std::size_t(k)], corrector, x, a, b, e)) std::swap(H.push(mt.lambda), e);
+        const bool corrector = k + 1 < K || o.final_corrector;
+        if (unipc_step(model, H, ms, mt, plan.orders[std::size_t(k)], corrector, x, a, b, e, o.unipc))
+          std::swap(H.push(mt.lambda), e);
       }
       break;
     }

@@ -17,6 +17,9 @@
 ///   y_t^corr = (s_t/s_0) y_0 - a_t phi_1 m0 - a_t B(h) (sum_{i<p} rho^c_i D_i + rho^c_p (m_t - m0)),
 ///     m_t = x0_hat(x_t^pred, t), rho^c solves R rho = b (rho^c = 1/2 for p = 1)
 /// (eq. 8 and Theorem 3.1 of the paper). The last step has no corrector.
+/// The variant bh1 takes B(h) = hh = -h instead (the paper's B_1(h), sec. 3.3 and
+/// appendix; `variant='bh1'` of the authors' code wl-zhao/UniPC, uni_pc.py), which
+/// the authors recommend for unconditional sampling with very few steps.
 
 #include <Eigen/Dense>
 #include <cmath>
@@ -25,7 +28,10 @@
 
 namespace ito::diffusion {
 
-/// The UniPC-bh2 coefficients of one step: predictor rho_p (p - 1 values), corrector
+/// B(h) of UniPC: bh1 (B(h) = -h) or bh2 (B(h) = e^{-h} - 1, the default).
+enum class unipc_variant { bh2, bh1 };
+
+/// The UniPC coefficients of one step: predictor rho_p (p - 1 values), corrector
 /// rho_c (p values), phi_1 and B(h).
 struct unipc_coeffs {
   Eigen::VectorXd rho_p, rho_c;
@@ -33,12 +39,12 @@ struct unipc_coeffs {
 };
 
 /// Coefficients for order p with r_i = (lambda_i - lambda_0)/h (i = 1..p-1).
-inline unipc_coeffs unipc_coefficients(int p, double h, const double* r) {
+inline unipc_coeffs unipc_coefficients(int p, double h, const double* r, unipc_variant v = unipc_variant::bh2) {
   ito::detail::require(p >= 1 && p <= 3, "unipc order", p, "1, 2 or 3");
   unipc_coeffs c;
   const double hh = -h;
   c.phi1 = std::expm1(hh);
-  c.B = std::expm1(hh);  // bh2
+  c.B = v == unipc_variant::bh2 ? std::expm1(hh) : hh;
   Eigen::VectorXd rks(p), b(p);
   for (int i = 0; i + 1 < p; ++i) rks(i) = r[i];
   rks(p - 1) = 1.0;
@@ -63,13 +69,14 @@ inline unipc_coeffs unipc_coefficients(int p, double h, const double* r) {
 /// x and returns true with m_t in `mt_pred` (to be pushed as the next prediction).
 template <class Model, class S>
 bool unipc_step(Model& model, const prediction_history<S>& H, const marginal_coeffs& ms, const marginal_coeffs& mt,
-                int p, bool corrector, ensemble<S>& x, ensemble<S>& base, ensemble<S>& corr, ensemble<S>& mt_pred) {
+                int p, bool corrector, ensemble<S>& x, ensemble<S>& base, ensemble<S>& corr, ensemble<S>& mt_pred,
+                unipc_variant v = unipc_variant::bh2) {
   ito::detail::require(p >= 1 && p <= 3 && p <= H.size, "unipc order", p,
                        "1, 2 or 3 and at most the number of previous predictions");
   const double h = mt.lambda - ms.lambda;
   double r[2] = {0, 0};
   for (int i = 1; i < p; ++i) r[i - 1] = (H.lambda[i] - H.lambda[0]) / h;
-  const unipc_coeffs c = unipc_coefficients(p, h, r);
+  const unipc_coeffs c = unipc_coefficients(p, h, r, v);
   // base = (s_t/s_0) y_0 - a_t phi_1 m0   (in y)
   base.array() = S(mt.s / ms.s) * (x.array() - S(ms.b)) - S(mt.a * c.phi1) * H.m[0].array();
   const S aB = S(mt.a * c.B);
