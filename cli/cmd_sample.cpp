@@ -33,7 +33,8 @@ struct options {
     double rho = 7;
     long long nfe = 0;
     double churn = 0, s_tmin = 0, s_tmax = std::numeric_limits<double>::infinity(), s_noise = 1;
-    bool denoise_final = false, no_denoise_final = false;
+    bool denoise_final = false, no_denoise_final = false, final_corrector = false;
+    std::string dpmpp3, unipc_variant;
     CLI::Option* steps_option = nullptr;
   } fast;
 };
@@ -77,6 +78,9 @@ ito::diffusion::fast_sampler_options fast_options(const options& o) {
                        "at most one of them");
   if (o.fast.denoise_final) f.denoise_final = true;
   if (o.fast.no_denoise_final) f.denoise_final = false;
+  if (!o.fast.dpmpp3.empty()) f.dpmpp3 = parse_dpmpp3_coefficients(o.fast.dpmpp3);
+  if (!o.fast.unipc_variant.empty()) f.unipc = parse_unipc_variant(o.fast.unipc_variant);
+  f.final_corrector = o.fast.final_corrector;
   f.churn.churn = o.fast.churn;
   f.churn.t_min = o.fast.s_tmin;
   f.churn.t_max = o.fast.s_tmax;
@@ -145,6 +149,9 @@ void add_fast_sampler_options(CLI::App* sub, options& o) {
   sub->add_option("--s-noise", f.s_noise, "edm: S_noise")->capture_default_str();
   sub->add_flag("--denoise-final", f.denoise_final, "fast samplers: end with Tweedie's x0_hat at t_end (one more evaluation; default for edm)");
   sub->add_flag("--no-denoise-final", f.no_denoise_final, "edm: stop at t_end without the final step to sigma = 0");
+  sub->add_option("--dpmpp3", f.dpmpp3, "dpmpp order 3: taylor (default, order 3) | released (the authors' code's D2 coefficient)");
+  sub->add_option("--unipc-variant", f.unipc_variant, "unipc: bh2 (default) | bh1");
+  sub->add_flag("--final-corrector", f.final_corrector, "unipc: UniC on the last step too (instead of --denoise-final)");
 }
 
 /// ito sample --sampler adaptive [--rtol R --atol A]: Jolicoeur-Martineau et al.'s

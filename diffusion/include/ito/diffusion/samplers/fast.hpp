@@ -66,7 +66,7 @@ inline std::optional<fast_method> find_fast_method(const std::string& s) {
 inline dpmpp3_coefficients parse_dpmpp3_coefficients(const std::string& s) {
   if (s == "taylor") return dpmpp3_coefficients::taylor;
   if (s == "released") return dpmpp3_coefficients::released;
-  throw ito::invalid_argument("dpmpp3 coefficients = " + s + ": expected taylor or released");
+  throw ito::invalid_argument("dpmpp3 = " + s + ": expected taylor or released");
 }
 
 /// bh1 | bh2 (UniPC's B(h), unipc.hpp).
