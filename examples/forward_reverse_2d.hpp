@@ -12,20 +12,24 @@
 /// with an MLP trained by denoising score matching (demo_model.hpp).
 ///
 /// Checks:
-///  - forward, by Euler–Maruyama on the SDE: at t = 0.25, 0.5, 0.75, 1 the sample
-///    mean and covariance equal those of the exact marginal mixture (|z| < 5);
+///  - forward, by Euler–Maruyama on the SDE: at three times spaced uniformly in the
+///    VP's log-SNR (t ~ 0.06, 0.17, 0.30: the linear VP turns the data into noise at
+///    t < 0.3) and at t = 1 the sample mean and covariance equal those of the exact
+///    marginal mixture (|z| < 5);
 ///  - reverse: the sliced Wasserstein-1 distance between the generated samples and
 ///    held-out data is within 2x (exact score) and 3x (MLP) of the floor: the mean
 ///    distance of 8 independent data sets of the same size to the held-out data.
 /// Also: 16 probability-flow ODE paths over the score field (fr_traj.csv, fr_field.csv).
 /// Files: fr_forward.csv, fr_reverse.csv, fr_traj.csv, fr_field.csv, fr_frames.csv, fr_check.csv.
 
+#include <algorithm>
 #include <cmath>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include <ito/diffusion/forward_sde.hpp>
+#include <ito/diffusion/step_schedules.hpp>
 #include <ito/diffusion/gmm.hpp>
 #include <ito/diffusion/metrics.hpp>
 #include <ito/diffusion/samplers.hpp>
@@ -53,7 +57,14 @@ inline bool forward_reverse_2d(const options& opt, std::ostream& out) {
   const dif::vp_sde vp;
   const sde::index_t N = opt.quick ? 1000 : 4000;
   const sde::index_t shown = std::min<sde::index_t>(N, 1000);
-  const std::vector<double> panel_times{0.25, 0.5, 0.75};
+  // the panels: times 3, 4, 5 of the grid uniform in the VP's log-SNR with 6 steps from
+  // t = 1 to 0.01 (t ~ 0.06, 0.17, 0.30: where the data turns into noise), rounded onto
+  // the forward (dt = 1e-3) and reverse (t_k = 1 - k 1e-3) grids
+  std::vector<double> panel_times;
+  {
+    const auto grid = dif::step_times(vp, dif::step_schedule::logsnr, 6, 0.01);
+    for (std::size_t k = 5; k >= 3; --k) panel_times.push_back(std::round(grid[k] * 1000.0) / 1000.0);
+  }
   bool ok = true;
   out << "8 gaussians (an exact Gaussian mixture), VP SDE beta(t) = 0.1 + 19.9 t, " << N << " samples\n";
 
@@ -64,6 +75,11 @@ inline bool forward_reverse_2d(const options& opt, std::ostream& out) {
   fo.seed = 42;
   fo.threads = opt.threads;
   for (int k = 1; k < 20; ++k) fo.save_times.push_back(0.05 * k);  // animation frames
+  for (double t : panel_times) fo.save_times.push_back(t);
+  std::sort(fo.save_times.begin(), fo.save_times.end());
+  fo.save_times.erase(std::unique(fo.save_times.begin(), fo.save_times.end(),
+                                  [](double u, double v) { return std::abs(u - v) < 1e-9; }),
+                      fo.save_times.end());
   fo.keep_paths = true;
   const auto fwd = sde::solve(vp.as_problem(x0), sde::euler_maruyama{}, fo);
   auto forward_at = [&](double t) -> const sde::ensemble<>& {
@@ -80,7 +96,9 @@ inline bool forward_reverse_2d(const options& opt, std::ostream& out) {
                          k < fo.save_times.size() ? fwd.snapshots[k] : fwd.terminal, frame_points);
   double worst = 0;
   bool fwd_ok = true;
-  for (double t : {0.25, 0.5, 0.75, 1.0}) {
+  std::vector<double> check_times = panel_times;
+  check_times.push_back(1.0);
+  for (double t : check_times) {
     const auto& X = forward_at(t);
     for (sde::index_t j = 0; j < shown; ++j) forward.row(t, X(0, j), X(1, j));
     const auto pt = dif::diffuse(mixture, vp.mean_coeff(t), vp.mean_offset(t), vp.std(t));
@@ -97,8 +115,9 @@ inline bool forward_reverse_2d(const options& opt, std::ostream& out) {
   }
   forward.save(opt.dir, "fr_forward.csv");
   ok &= report_check(out, fwd_ok,
-                     "forward EM (dt = 1e-3): mean and covariance at t = 0.25, 0.5, 0.75, 1 equal the exact marginal "
-                     "mixture's, largest |z| = " + fixed(worst, 2));
+                     "forward EM (dt = 1e-3): mean and covariance at t = " + fixed(panel_times[0], 3) + ", " +
+                         fixed(panel_times[1], 3) + ", " + fixed(panel_times[2], 3) +
+                         " (log-SNR spaced) and 1 equal the exact marginal mixture's, largest |z| = " + fixed(worst, 2));
 
   // ---- reverse: from N(0, I) at t = 1 back to t = 1e-3 ----
   const sde::ensemble<> test = mixture.sample(N, 43);
@@ -110,7 +129,7 @@ inline bool forward_reverse_2d(const options& opt, std::ostream& out) {
   so.t_end = 1e-3;
   so.seed = 45;
   so.threads = opt.threads;
-  so.save_times = {0.75, 0.5, 0.25};
+  so.save_times.assign(panel_times.rbegin(), panel_times.rend());
   csv reverse("score,t,x,y"), traj("score,path,t,x,y"), field("score,t,x,y,sx,sy");
   const sde::index_t paths = 16;
   auto reverse_run = [&](const std::string& label, const auto& score, double factor) {
