@@ -8,7 +8,9 @@
   3. sampling with a Python score callable: time per call of ito.sample minus the time of the
      callable itself, for a trivial score on a small batch (so the overhead is visible).
 
-Each pair runs alternately `--repeats` times; the median of each is reported with the ratio.
+Each pair runs alternately `--repeats` times; the median of each is reported with the ratio, and
+for W1 the quartiles of the per-pair ratios (each pair ran back to back, so the machine's load
+cancels in its ratio).
 Usage: PYTHONPATH=build/python /usr/bin/python3 bench/python_bench.py [--ito build/cli/ito] [--quick]
 """
 import argparse
@@ -22,6 +24,11 @@ import time
 import numpy as np
 
 import ito
+
+
+def quartiles(v):
+    q = statistics.quantiles(v, n=4) if len(v) >= 2 else [v[0]] * 3
+    return q[0], statistics.median(v), q[2]
 
 
 def median_pair(a, b, repeats):
@@ -75,14 +82,13 @@ def w1(paths, steps, repeats, threads):
     def ito_solve():
         t = time.perf_counter()
         r = ito.solve(drift=lambda x, t: kappa * (theta - x), diffusion=sigma, noise="additive", x0=x0, t1=t1,
-                      paths=paths, steps=steps, seed=1, threads=threads,
-                      block_size=(paths + threads - 1) // threads, keep_paths=False)
+                      paths=paths, steps=steps, seed=1, threads=threads, keep_paths=False)  # default blocks
         t = time.perf_counter() - t
         assert abs(r.mean[-1, 0] - (theta + (x0 - theta) * np.exp(-kappa))) < 0.02
         return t
 
-    s, n, _, _ = median_pair(ito_solve, numpy_loop, repeats)
-    return s, n
+    s, n, ts, tn = median_pair(ito_solve, numpy_loop, repeats)
+    return s, n, quartiles([b / a for a, b in zip(ts, tn)])
 
 
 def score_overhead(n, d, steps, repeats):
@@ -125,9 +131,11 @@ def main():
         print(f"1. built-in OU, {paths} x {steps} EM: Python wall {p:.3f} s  library solve time {c:.3f} s "
               f"(no {a.ito}: baseline is the C++ time inside the call)  ratio = {p / c:.3f}  (target <= 1.05)")
     paths, steps = (100_000, 200) if q else (100_000, 1000)
-    s, n = w1(paths, steps, a.repeats, max(1, a.threads or os.cpu_count()))
-    print(f"2. W1 OU {paths} paths x {steps} EM: ito.solve(numpy drift) {s:.3f} s  numpy loop {n:.3f} s  "
-          f"speed-up = {n / s:.2f}x  (target >= 3)")
+    for threads in sorted({1, max(1, a.threads or os.cpu_count())}):
+        s, n, (q1, med, q3) = w1(paths, steps, a.repeats, threads)
+        print(f"2. W1 OU {paths} paths x {steps} EM, threads={threads}: ito.solve(numpy drift) {s:.3f} s  "
+              f"numpy loop {n:.3f} s  speed-up = {n / s:.2f}x (per-pair ratios: median {med:.2f}x, quartiles "
+              f"{q1:.2f}-{q3:.2f}; target >= 3)")
     steps3 = 200 if q else 2000
     alone, per_call = score_overhead(1, 2, steps3, a.repeats)
     print(f"3. sample with a Python score, batch (1, 2): {per_call * 1e6:.2f} us per step (call, views, copy and the "

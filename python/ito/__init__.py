@@ -4,7 +4,8 @@ The C++ library ito bound with pybind11. Ensembles are numpy arrays of shape (n,
 path or sample per row (C order, exactly the library's column-major d x n), shared without
 copies: the arrays of a result are views whose base is the result.
 
-Core:       simulate, solve, convergence, OU, Solution
+Core:       simulate, solve, OU, Solution, AdaptiveSolution (adaptive=True)
+Studies:    validate, convergence, weak_convergence, mlmc
 Diffusion:  VPSDE, VPCosineSDE, SubVPSDE, VESDE, OUSDE, GMM, sample, train, load, Model, nll
 Also:       ito.datasets.make(name, n, seed), ito.metrics.compare / sliced_w1 / mmd / energy
 Errors:     ValueError (bad argument, the message names it), ito.NumericalError (blow-up),
@@ -18,8 +19,9 @@ Example:
 """
 from ._ito import *  # noqa: F401,F403
 from ._ito import (  # noqa: F401
-    FormatError, GMM, Model, NumericalError, OU, OUSDE, SampleResult, Solution, Solution32, SubVPSDE, VESDE,
-    VPCosineSDE, VPSDE, convergence, load, nll, sample, simulate, solve, train)
+    AdaptiveSolution, FormatError, GMM, Model, NumericalError, OU, OUSDE, SampleResult, Solution, Solution32,
+    SubVPSDE, VESDE, VPCosineSDE, VPSDE, convergence, load, mlmc, nll, sample, simulate, solve, train, validate,
+    weak_convergence)
 from . import datasets, metrics  # noqa: F401
 
 

@@ -4,7 +4,7 @@
 //    C-order (N, d) array, so results cross without a copy (view(), own());
 //  - numpy input -> ensemble (one copy, with shape checks naming the argument);
 //  - a Python callable as a batch function with the GIL re-acquired per call;
-//  - stepping methods by name.
+//  - stepping methods by name (fixed steps and adaptive), and the solve options.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -14,11 +14,18 @@
 #include <type_traits>
 #include <utility>
 
+#include <ito/sde/adaptive.hpp>
 #include <ito/sde/error.hpp>
+#include <ito/sde/solve.hpp>
+#include <ito/sde/steppers/dri1.hpp>
 #include <ito/sde/steppers/euler_maruyama.hpp>
 #include <ito/sde/steppers/heun.hpp>
 #include <ito/sde/steppers/milstein.hpp>
+#include <ito/sde/steppers/sosra.hpp>
+#include <ito/sde/steppers/sosri.hpp>
 #include <ito/sde/steppers/sra1.hpp>
+#include <ito/sde/steppers/sriw1.hpp>
+#include <ito/sde/steppers/weak2_explicit.hpp>
 #include <ito/sde/types.hpp>
 
 namespace ito::python {
@@ -28,8 +35,11 @@ using ito::sde::ensemble;
 using ito::sde::index_t;
 
 void init_core(py::module_& m);
-void init_solve(py::module_& m);
-void init_diffusion(py::module_& m);
+void init_studies(py::module_& m);
+void init_validate(py::module_& m);
+void init_mlmc(py::module_& m);
+void init_forward(py::module_& m);
+void init_sample(py::module_& m);
 void init_train(py::module_& m);
 
 /// (N, d) C-order numpy view of a d x N ensemble; `base` keeps the memory alive.
@@ -130,9 +140,23 @@ struct batch_callable {
     py::object r = f(xv, static_cast<double>(t));
     from_result(r, out, out_rows < 0 ? x.rows() : out_rows, x.cols(), what);
   }
+
+  /// Adaptive stepping (ito/sde/adaptive.hpp): one call with every path's own time,
+  /// t an (N, 1) array (it broadcasts against x), instead of one call per distinct time.
+  void operator()(const ensemble<S>& x, const Eigen::Array<S, 1, Eigen::Dynamic>& t, ensemble<S>& out) const {
+    py::gil_scoped_acquire gil;
+    auto xv = view(x, f, false);
+    py::array_t<double> tv({t.size(), Eigen::Index(1)});
+    for (Eigen::Index j = 0; j < t.size(); ++j) tv.mutable_data()[j] = static_cast<double>(t(j));
+    py::object r = f(xv, tv);
+    from_result(r, out, out_rows < 0 ? x.rows() : out_rows, x.cols(), what);
+  }
 };
 
-/// Call fn(method) with the stepping method named `name` if it can integrate P.
+inline constexpr const char* method_names = "em, milstein, milstein-df, heun, sra1, dri1, weak2";
+inline constexpr const char* adaptive_method_names = "em, sriw1, sosri, sosra";
+
+/// Call fn(method) with the fixed-step method named `name` if it can integrate P.
 template <class P, class F>
 auto with_method(const std::string& name, const P&, F&& fn) {
   auto go = [&](auto m) -> decltype(fn(ito::sde::euler_maruyama{})) {
@@ -142,7 +166,7 @@ auto with_method(const std::string& name, const P&, F&& fn) {
     constexpr bool milstein_scalar = P::noise == ito::sde::noise_kind::scalar &&
                                      (std::is_same_v<M, ito::sde::milstein> || std::is_same_v<M, ito::sde::milstein_df>);
     if constexpr (milstein_scalar) {
-      throw ito::invalid_argument("method = " + name + ": not available for scalar noise yet; use em or heun");
+      throw ito::invalid_argument("method = " + name + ": not available for scalar noise yet; use em, heun, dri1 or weak2");
     } else if constexpr (M::template accepts<P>) {
       return fn(m);
     } else {
@@ -155,12 +179,69 @@ auto with_method(const std::string& name, const P&, F&& fn) {
   if (name == "milstein-df") return go(ito::sde::milstein_df{});
   if (name == "heun") return go(ito::sde::heun{});
   if (name == "sra1") return go(ito::sde::sra1{});
-  throw ito::invalid_argument("method = " + name + ": expected one of em, milstein, milstein-df, heun, sra1");
+  if (name == "dri1") return go(ito::sde::dri1{});
+  if (name == "weak2") return go(ito::sde::weak2_explicit{});
+  throw ito::invalid_argument("method = " + name + ": expected one of " + method_names);
+}
+
+/// Call fn(adaptive(method, control)) with the method named `name` (adaptive.hpp) if it can integrate P.
+template <class P, class F>
+auto with_adaptive_method(const std::string& name, const P&, const ito::sde::adaptive_options& control, F&& fn) {
+  auto go = [&](auto m) -> decltype(fn(ito::sde::adaptive(ito::sde::euler_maruyama{}, control))) {
+    using M = decltype(m);
+    if constexpr (M::template accepts<P>) {
+      return fn(ito::sde::adaptive(m, control));
+    } else {
+      throw ito::invalid_argument("method = " + name + ": adaptive stepping cannot integrate " +
+                                  ito::sde::to_string(P::noise) + " noise with it (em takes any noise; sriw1, sosri: "
+                                  "diagonal or scalar; sosra: additive)");
+    }
+  };
+  if (name == "em") return go(ito::sde::euler_maruyama{});
+  if (name == "sriw1") return go(ito::sde::sriw1{});
+  if (name == "sosri") return go(ito::sde::sosri{});
+  if (name == "sosra") return go(ito::sde::sosra{});
+  throw ito::invalid_argument("method = " + name + ": expected one of " + adaptive_method_names +
+                              " with adaptive=True");
+}
+
+/// The tolerances of adaptive stepping (the library's defaults for what is not given).
+inline ito::sde::adaptive_options adaptive_control(double rtol, double atol, double dt_max) {
+  ito::sde::adaptive_options c;
+  c.rtol = rtol;
+  c.atol = atol;
+  c.dt_max = dt_max;
+  c.validate();
+  return c;
 }
 
 /// Require a count >= at_least, naming the keyword.
 inline void require_count(const char* name, long long v, long long at_least = 1) {
   ito::detail::require(v >= at_least, name, v, ">= " + std::to_string(at_least));
+}
+
+/// The run options shared by ito.simulate and ito.solve, checked, naming the keyword.
+template <class S>
+ito::sde::solve_options<S> solve_options_of(long long paths, long long steps, std::uint64_t seed, unsigned threads,
+                                            long long block_size, const std::vector<double>& save_times,
+                                            bool keep_paths, bool keep_terminal, const std::string& on_nan) {
+  require_count("paths", paths);
+  require_count("steps", steps);
+  require_count("block_size", block_size);
+  ito::sde::solve_options<S> opt;
+  opt.paths = paths;
+  opt.steps = steps;
+  opt.seed = seed;
+  opt.threads = threads;
+  opt.block_size = block_size;
+  opt.keep_paths = keep_paths;
+  opt.keep_terminal = keep_terminal;
+  for (double t : save_times) opt.save_times.push_back(S(t));
+  if (on_nan == "raise") opt.on_nan = ito::sde::nan_policy::throw_error;
+  else if (on_nan == "stop") opt.on_nan = ito::sde::nan_policy::stop;
+  else if (on_nan == "ignore") opt.on_nan = ito::sde::nan_policy::ignore;
+  else throw ito::invalid_argument("on_nan = " + on_nan + ": expected raise, stop or ignore");
+  return opt;
 }
 
 }  // namespace ito::python

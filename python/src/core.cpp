@@ -1,154 +1,25 @@
-// ito.simulate (built-in problems), ito.OU (closed forms), ito.convergence.
-#include <ito/sde/convergence.hpp>
-#include <ito/sde/ou.hpp>
-#include <ito/sde/ou_problems.hpp>
-#include <ito/sde/problems.hpp>
-#include <ito/sde/steppers/ou_exact.hpp>
-
-#include <map>
-#include <set>
-
+// ito.simulate (built-in problems), ito.solve (Python callables), ito.OU (closed forms) and the
+// result classes: the keyword parsing and the docstrings. The integrations are compiled in their
+// own translation units (simulate_*.cpp, solve_*.cpp).
 #include "results.hpp"
+#include "simulate.hpp"
+#include "solve.hpp"
 
 namespace ito::python {
 namespace {
 
-/// Named parameters of a built-in problem with their defaults; unknown names are an error.
-struct params {
-  std::string problem;
-  std::map<std::string, double> values;
-  params(std::string p, std::map<std::string, double> defaults, const py::kwargs& kw)
-      : problem(std::move(p)), values(std::move(defaults)) {
-    for (auto item : kw) {
-      const auto key = py::str(item.first).cast<std::string>();
-      if (!values.count(key)) {
-        std::string known;
-        for (const auto& [k, v] : values) known += (known.empty() ? "" : ", ") + k;
-        throw ito::invalid_argument(key + ": not a parameter of problem '" + problem + "' (its parameters: " + known +
-                                    ")");
-      }
-      try {
-        values[key] = item.second.cast<double>();
-      } catch (const py::cast_error&) {
-        throw ito::invalid_argument(key + " = " + std::string(py::repr(item.second)) + ": expected a number");
-      }
-      ito::detail::require_finite(key.c_str(), values[key]);
-    }
-  }
-  double operator[](const std::string& k) const { return values.at(k); }
-};
-
-const char* problem_names = "ou, gbm, sinh, additive, double_well";
-
-std::map<std::string, double> defaults_of(const std::string& problem) {
-  if (problem == "ou") return {{"kappa", 2}, {"theta", 0.5}, {"sigma", 0.8}, {"x0", 1.5}};
-  if (problem == "gbm") return {{"alpha", 1.01}, {"beta", 0.87}, {"x0", 0.5}};
-  if (problem == "sinh") return {{"a", 1}, {"x0", 0.5}};
-  if (problem == "additive") return {{"alpha", 1}, {"beta", 1}, {"x0", 1}};
-  if (problem == "double_well") return {{"sigma", 0.5}, {"x0", 0.5}};
-  throw ito::invalid_argument("problem = " + problem + ": expected one of " + problem_names);
+/// fn(S{}) for the dtype named `dtype`.
+template <class Fn>
+py::object with_dtype(const std::string& dtype, Fn&& fn) {
+  if (dtype == "float64" || dtype == "double") return fn(double{});
+  if (dtype == "float32" || dtype == "float") return fn(float{});
+  throw ito::invalid_argument("dtype = " + dtype + ": expected float64 or float32");
 }
 
-/// fn(problem, exact-or-nullptr) for the named built-in problem with scalar type S.
-template <class S, class Fn>
-auto with_builtin(const params& p, S t1, Fn&& fn) {
-  using namespace ito::sde;
-  const auto& name = p.problem;
-  if (name == "ou") {
-    ito::detail::require(p["sigma"] >= 0, "sigma", p["sigma"], "a finite number >= 0");
-    ito::detail::require(p["kappa"] >= 0, "kappa", p["kappa"], "a finite number >= 0");
-    const scalar_ou ou(p["kappa"], p["theta"], p["sigma"]);
-    return fn(make_ou_problem<S>(ou, ensemble<S>::Constant(1, 1, S(p["x0"])), S(0), t1));
-  }
-  if (name == "gbm") return fn(gbm_problem<S>(S(p["alpha"]), S(p["beta"]), S(p["x0"]), t1).problem);
-  if (name == "sinh") return fn(sinh_problem<S>(S(p["a"]), S(p["x0"]), t1).problem);
-  if (name == "additive") return fn(additive_problem<S>(S(p["alpha"]), S(p["beta"]), S(p["x0"]), t1).problem);
-  if (name == "double_well") return fn(double_well_problem<S>(S(p["sigma"]), S(p["x0"]), t1));
-  throw ito::invalid_argument("problem = " + name + ": expected one of " + problem_names);
-}
-
-template <class S>
-py::object simulate_t(const std::string& problem, const std::string& method, long long paths, long long steps,
-                      double t1, std::uint64_t seed, unsigned threads, const std::vector<double>& save_times,
-                      long long block_size, bool keep_paths, bool keep_terminal, const std::string& on_nan,
-                      const py::kwargs& kw) {
-  const params p(problem, defaults_of(problem), kw);
-  require_count("paths", paths);
-  require_count("steps", steps);
-  require_count("block_size", block_size);
-  ito::detail::require_positive("t1", t1);
-  ito::sde::solve_options<S> opt;
-  opt.paths = paths;
-  opt.steps = steps;
-  opt.seed = seed;
-  opt.threads = threads;
-  opt.block_size = block_size;
-  opt.keep_paths = keep_paths;
-  opt.keep_terminal = keep_terminal;
-  for (double t : save_times) opt.save_times.push_back(S(t));
-  if (on_nan == "raise") opt.on_nan = ito::sde::nan_policy::throw_error;
-  else if (on_nan == "stop") opt.on_nan = ito::sde::nan_policy::stop;
-  else if (on_nan == "ignore") opt.on_nan = ito::sde::nan_policy::ignore;
-  else throw ito::invalid_argument("on_nan = " + on_nan + ": expected raise, stop or ignore");
-  ito::sde::solution<S> sol = with_builtin<S>(p, S(t1), [&](const auto& prob) {
-    using P = std::decay_t<decltype(prob)>;
-    if (method == "exact") {
-      if constexpr (ito::sde::is_ou_drift<typename P::drift_type>::value) {
-        py::gil_scoped_release nogil;
-        return ito::sde::solve(prob, ito::sde::ou_exact{}, opt);
-      } else {
-        throw ito::invalid_argument("method = exact: only problem 'ou' has an exact sampler");
-      }
-    }
-    return with_method(method, prob, [&](auto m) {
-      py::gil_scoped_release nogil;
-      return ito::sde::solve(prob, m, opt);
-    });
-  });
-  return py::cast(std::move(sol));
-}
-
-py::dict convergence_py(const std::string& problem, const std::string& method, long long paths, long long levels,
-                        long long coarsest_steps, double t1, std::uint64_t seed, unsigned threads,
-                        const py::kwargs& kw) {
-  using namespace ito::sde;
-  const params p(problem, defaults_of(problem), kw);
-  ito::detail::require_positive("t1", t1);
-  convergence_options o;
-  o.paths = paths;
-  o.levels = levels;
-  o.coarsest_steps = coarsest_steps;
-  o.seed = seed;
-  o.threads = threads;
-  auto run = [&](const auto& k) {
-    return with_method(method, k.problem, [&](auto m) {
-      py::gil_scoped_release nogil;
-      return convergence_study(k.problem, m, k.exact, o);
-    });
-  };
-  convergence_result r;
-  if (problem == "gbm") r = run(gbm_problem<double>(p["alpha"], p["beta"], p["x0"], t1));
-  else if (problem == "sinh") r = run(sinh_problem<double>(p["a"], p["x0"], t1));
-  else if (problem == "additive") r = run(additive_problem<double>(p["alpha"], p["beta"], p["x0"], t1));
-  else throw ito::invalid_argument("problem = " + problem + ": convergence needs a closed form: gbm, sinh or additive");
-  py::dict d;
-  d["method"] = r.method;
-  d["paths"] = r.paths;
-  d["strong_order"] = r.strong_order;
-  d["weak_order"] = r.weak_order;
-  py::list lv;
-  for (const auto& l : r.levels) {
-    py::dict e;
-    e["dt"] = l.dt;
-    e["steps"] = l.steps;
-    e["strong"] = l.strong;
-    e["strong_se"] = l.strong_se;
-    e["weak"] = l.weak;
-    e["weak_se"] = l.weak_se;
-    lv.append(e);
-  }
-  d["levels"] = lv;
-  return d;
+/// Adaptive stepping integrates in float64 only.
+void require_float64(const std::string& dtype) {
+  if (dtype != "float64" && dtype != "double")
+    throw ito::invalid_argument("dtype = " + dtype + ": adaptive=True integrates in float64 only");
 }
 
 }  // namespace
@@ -161,23 +32,34 @@ void init_core(py::module_& m) {
       "simulate",
       [](const std::string& problem, const std::string& method, long long paths, long long steps, double t1,
          std::uint64_t seed, unsigned threads, const std::vector<double>& save_times, long long block_size,
-         bool keep_paths, bool keep_terminal, const std::string& on_nan, const std::string& dtype,
-         const py::kwargs& kw) -> py::object {
-        if (dtype == "float64" || dtype == "double")
-          return simulate_t<double>(problem, method, paths, steps, t1, seed, threads, save_times, block_size,
-                                    keep_paths, keep_terminal, on_nan, kw);
-        if (dtype == "float32" || dtype == "float")
-          return simulate_t<float>(problem, method, paths, steps, t1, seed, threads, save_times, block_size,
-                                   keep_paths, keep_terminal, on_nan, kw);
-        throw ito::invalid_argument("dtype = " + dtype + ": expected float64 or float32");
+         bool keep_paths, bool keep_terminal, const std::string& on_nan, const std::string& dtype, bool adaptive,
+         double rtol, double atol, double dt_max, const py::kwargs& kw) -> py::object {
+        const params p(problem, defaults_of(problem), kw);
+        ito::detail::require_positive("t1", t1);
+        if (adaptive) {
+          require_float64(dtype);
+          const auto control = adaptive_control(rtol, atol, dt_max);
+          return simulate_adaptive(p, t1, method,
+                                   solve_options_of<double>(paths, steps, seed, threads, block_size, save_times,
+                                                            keep_paths, keep_terminal, on_nan),
+                                   control);
+        }
+        return with_dtype(dtype, [&](auto s) {
+          using S = decltype(s);
+          return simulate_fixed<S>(p, t1, method,
+                                   solve_options_of<S>(paths, steps, seed, threads, block_size, save_times, keep_paths,
+                                                       keep_terminal, on_nan));
+        });
       },
       py::arg("problem") = "ou", py::kw_only(), py::arg("method") = "em", py::arg("paths") = 10000,
       py::arg("steps") = 100, py::arg("t1") = 1.0, py::arg("seed") = 0, py::arg("threads") = 0,
       py::arg("save_times") = std::vector<double>{}, py::arg("block_size") = 512, py::arg("keep_paths") = true,
       py::arg("keep_terminal") = true, py::arg("on_nan") = "raise", py::arg("dtype") = "float64",
+      py::arg("adaptive") = false, py::arg("rtol") = ito::sde::adaptive_options{}.rtol,
+      py::arg("atol") = ito::sde::adaptive_options{}.atol, py::arg("dt_max") = 0.0,
       R"doc(simulate(problem="ou", *, method="em", paths=10000, steps=100, t1=1.0, seed=0, threads=0,
          save_times=[], block_size=512, keep_paths=True, keep_terminal=True, on_nan="raise",
-         dtype="float64", **params) -> Solution
+         dtype="float64", adaptive=False, rtol=1e-3, atol=1e-6, dt_max=0.0, **params) -> Solution
 
 Integrate `paths` copies of a built-in SDE on [0, t1] with `steps` uniform steps.
 
@@ -187,8 +69,17 @@ Problems and their parameters (defaults), Ito calculus:
   "sinh"        dX = a^2/2 X dt + a sqrt(1 + X^2) dW        a=1, x0=0.5
   "additive"    dX = (beta/sqrt(1+t) - X/(2(1+t))) dt + alpha beta/sqrt(1+t) dW   alpha=1, beta=1, x0=1
   "double_well" dX = (X - X^3) dt + sigma dW                sigma=0.5, x0=0.5
+  "cir"         dX = kappa (theta - X) dt + sigma sqrt(X) dW  kappa=2, theta=1, sigma=1, x0=0.5
+                (full truncation X+ = max(X, 0) for the discretising methods; kappa, theta, sigma > 0)
 Methods: "em" (strong order 1/2), "milstein" (1), "milstein-df" (derivative-free, 1), "heun"
-(Stratonovich / additive), "sra1" (additive noise, strong 1.5), "exact" (ou only: exact transition).
+(Stratonovich / additive), "sra1" (additive noise, strong 1.5), "dri1" (Roessler 2009, weak
+order 2), "weak2" (explicit weak order 2), "exact" (ou: Gaussian transition; cir: noncentral
+chi-square transition, exact in law at the grid times).
+adaptive=True: per-path adaptive steps with error control (PI controller, rejected steps re-use the
+same Brownian path), method "em", "sriw1", "sosri" (diagonal/scalar noise) or "sosra" (additive);
+rtol, atol: the mixed tolerance err / (atol + rtol max(|x|, |x'|)) <= 1 (RMS over components),
+dt_max: largest step (0: t1); `steps` is not used; float64 only; the result is an
+AdaptiveSolution whose .adaptive dict holds the step counts.
 Units: time in the problem's own units; t1 > 0. Same seed -> same numbers for any `threads`
 (0 = all cores); `block_size` paths share one random stream and are part of its identity.
 save_times must lie on the grid t_k = k t1 / steps. dtype "float32" integrates in single
@@ -196,18 +87,81 @@ precision (arrays are float32). The GIL is released while integrating.
 Raises ValueError naming the bad argument, ito.NumericalError on a non-finite state
 (on_nan="raise"; "stop" records it in summary["blow_up"], "ignore" does not check).)doc");
 
-  m.def("convergence", &convergence_py, py::arg("problem") = "gbm", py::kw_only(), py::arg("method") = "em",
-        py::arg("paths") = 10000, py::arg("levels") = 5, py::arg("coarsest_steps") = 4, py::arg("t1") = 1.0,
-        py::arg("seed") = 1, py::arg("threads") = 0,
-        R"doc(convergence(problem="gbm", *, method="em", paths=10000, levels=5, coarsest_steps=4, t1=1.0,
-            seed=1, threads=0, **params) -> dict
+  m.def(
+      "solve",
+      [](py::object drift, py::object diffusion, const std::string& noise, py::object x0, double t0, double t1,
+         const std::string& method, long long paths, long long steps, std::uint64_t seed, unsigned threads,
+         long long block_size, const std::vector<double>& save_times, py::object noise_dim,
+         py::object diffusion_derivative, const std::string& calculus, bool keep_paths, const std::string& on_nan,
+         const std::string& dtype, bool adaptive, double rtol, double atol, double dt_max) -> py::object {
+        const user_sde u{drift, diffusion, x0, noise_dim, diffusion_derivative, noise, calculus, t0, t1};
+        if (paths <= 0) {  // the rows of a 2-D x0, else one path
+          auto a = py::array::ensure(x0);
+          paths = a && a.ndim() == 2 ? a.shape(0) : 1;
+        }
+        // Default: blocks of 16384 paths (128 KiB per float64 state column), a few Python calls per step
+        // on cache-resident arrays; one block of all paths is slower from 10^5 paths on (bench/python_bench.py).
+        if (block_size <= 0) block_size = std::min<long long>(paths, 16384);
+        if (adaptive) {
+          require_float64(dtype);
+          const auto control = adaptive_control(rtol, atol, dt_max);
+          return solve_adaptive(u, method,
+                                solve_options_of<double>(paths, steps, seed, threads, block_size, save_times, keep_paths,
+                                                         true, on_nan),
+                                control);
+        }
+        return with_dtype(dtype, [&](auto s) {
+          using S = decltype(s);
+          return solve_fixed<S>(u, method,
+                                solve_options_of<S>(paths, steps, seed, threads, block_size, save_times, keep_paths,
+                                                    true, on_nan));
+        });
+      },
+      py::kw_only(), py::arg("drift"), py::arg("diffusion"), py::arg("noise") = "diagonal", py::arg("x0"),
+      py::arg("t0") = 0.0, py::arg("t1") = 1.0, py::arg("method") = "em", py::arg("paths") = 0,
+      py::arg("steps") = 100, py::arg("seed") = 0, py::arg("threads") = 1, py::arg("block_size") = 0,
+      py::arg("save_times") = std::vector<double>{}, py::arg("noise_dim") = py::none(),
+      py::arg("diffusion_derivative") = py::none(), py::arg("calculus") = "ito", py::arg("keep_paths") = true,
+      py::arg("on_nan") = "raise", py::arg("dtype") = "float64", py::arg("adaptive") = false,
+      py::arg("rtol") = ito::sde::adaptive_options{}.rtol, py::arg("atol") = ito::sde::adaptive_options{}.atol,
+      py::arg("dt_max") = 0.0,
+      R"doc(solve(*, drift, diffusion, noise="diagonal", x0, t0=0.0, t1=1.0, method="em", paths=0, steps=100,
+      seed=0, threads=1, block_size=0, save_times=[], noise_dim=None, diffusion_derivative=None,
+      calculus="ito", keep_paths=True, on_nan="raise", dtype="float64", adaptive=False, rtol=1e-3,
+      atol=1e-6, dt_max=0.0) -> Solution
 
-Strong and weak errors of `method` at step sizes h_l = t1 / (coarsest_steps 2^l), l < levels, all
-on the same Brownian paths, against the problem's closed form X(t) = F(x0, t, W_t)
-(problems "gbm", "sinh", "additive"; parameters as in ito.simulate).
-Returns {"method", "paths", "strong_order", "weak_order", "levels": [{"dt", "steps", "strong",
-"strong_se", "weak", "weak_se"}, ...]}: strong = E|X^h(t1) - X(t1)|, weak = |E(X^h(t1) - X(t1))|,
-each with its standard error; the orders are least-squares slopes of log error on log h.)doc");
+Integrate the user-defined SDE dX = f(X, t) dt + g(X, t) dW on [t0, t1] with `steps` uniform steps.
+
+drift      f(x, t) -> (n, d): x is a read-only (n, d) view of the current states (valid during the
+           call only; copy it to keep it), t a float. Called once per step (per stage) per block.
+diffusion  by `noise`:
+  "additive"  a number s (G = s I), a (d,) diagonal, a (d, m) matrix (no Python call at all), or a
+              callable g(t) -> (d, m);
+  "diagonal"  g(x, t) -> (n, d): component i driven by its own W_i (m = d);
+  "scalar"    g(x, t) -> (n, d): every component driven by one W (m = 1);
+  "general"   g(x, t) -> (n, d, m), m = noise_dim (default d).
+x0         a number (d = 1), a state of shape (d,) broadcast to every path, or (n, d) per path.
+paths      n (0: the rows of a 2-D x0, else 1). Callables may also return a number (broadcast).
+block_size paths per block, default min(paths, 16384): each block calls the callables once per
+           step (per stage) on its (block_size, d) slice; the default keeps the arrays in cache
+           (faster than one block of all paths). The numbers do not depend on block_size or
+           threads; with threads > 1 the blocks' C++ work overlaps, the callables run one at a time.
+method     "em", "milstein" / "milstein-df" (diagonal/scalar noise; milstein needs
+           diffusion_derivative dg(x, t) -> (n, d): the product (g.grad) g, i.e. g_i dg_i/dx_i for
+           diagonal noise and sum_k g_k dg_i/dx_k for scalar noise), "heun" (Stratonovich),
+           "sra1" (additive noise, strong order 1.5), "dri1" (Roessler 2009, weak order 2, any noise),
+           "weak2" (explicit weak order 2, Ito).
+adaptive   True: per-path adaptive steps with error control (ito/sde/adaptive.hpp; PI controller,
+           rejected steps re-use the same Brownian path, bit-identical for any threads/block_size),
+           method "em" (any noise), "sriw1"/"sosri" (diagonal or scalar), "sosra" (additive); rtol,
+           atol: accept when the RMS over components of err / (atol + rtol max(|x|, |x'|)) <= 1;
+           dt_max: largest step (0: t1 - t0). Then f(x, t) and g(x, t) get t as an (n, 1) array of
+           the per-path times (it broadcasts against x); a callable additive g(t) is called once per
+           distinct time (pass a constant instead). float64 only; returns an AdaptiveSolution.
+The Brownian increments and the stepping run in C++ with the GIL released. An exception raised
+in a callable propagates unchanged (with its traceback). Bad arguments raise ValueError.)doc");
+
+  bind_adaptive_solution(m);
 
   using ito::sde::scalar_ou;
   py::class_<scalar_ou>(m, "OU",

@@ -1,11 +1,14 @@
 #pragma once
-// The forward SDEs as one variant (ito.VPSDE, VPCosineSDE, SubVPSDE, VESDE, OUSDE),
-// their checkpoint encoding, and score sources for the samplers.
+// The forward SDEs as the library's variant (ito.VPSDE, VPCosineSDE, SubVPSDE, VESDE, OUSDE),
+// trained models (a checkpoint and its forward SDE), and the type-erased score the samplers
+// are instantiated with (once per forward SDE, whatever the score's source).
 #include <ito/diffusion/checkpoint.hpp>
 #include <ito/diffusion/forward_sde.hpp>
 #include <ito/diffusion/gmm.hpp>
-#include <ito/diffusion/train.hpp>
+#include <ito/diffusion/samplers.hpp>
 
+#include <functional>
+#include <optional>
 #include <variant>
 
 #include "common.hpp"
@@ -14,7 +17,7 @@ namespace ito::python {
 
 namespace dif = ito::diffusion;
 using ou_linear_sde = dif::ou_sde<dif::linear_schedule>;
-using any_sde = std::variant<dif::vp_sde, dif::vp_cosine_sde, dif::subvp_sde, dif::ve_sde, ou_linear_sde>;
+using any_sde = dif::any_forward_sde;
 
 /// The Python forward-SDE object `obj` as the variant; ValueError naming `sde` otherwise.
 inline any_sde to_sde(py::handle obj) {
@@ -31,68 +34,47 @@ inline py::object sde_object(const any_sde& s) {
   return std::visit([](const auto& f) { return py::cast(f); }, s);
 }
 
-/// The checkpoint's forward-SDE parameters, as `ito train` writes them:
-/// beta_min, beta_max, cosine_s, sigma_min, sigma_max, mu, sigma, T, eps.
-inline std::vector<double> sde_checkpoint_params(const any_sde& s) {
-  std::vector<double> p{0.1, 20.0, 0.008, 0.01, 50.0, 0.0, 1.0, 1.0, 1e-3};
-  std::visit([&](const auto& f) {
-    using F = std::decay_t<decltype(f)>;
-    if constexpr (std::is_same_v<F, dif::ve_sde>) {
-      p[3] = f.sigma_min;
-      p[4] = f.sigma_max;
-    } else if constexpr (std::is_same_v<F, dif::vp_cosine_sde>) {
-      p[2] = f.schedule.s;
-    } else if constexpr (std::is_same_v<F, dif::subvp_sde>) {
-      p[0] = f.schedule.beta_min;
-      p[1] = f.schedule.beta_max;
-    } else {
-      p[0] = f.schedule.beta_min;
-      p[1] = f.schedule.beta_max;
-      p[5] = f.mu;
-      p[6] = f.sigma;
-    }
-    p[7] = f.T();
-    p[8] = f.eps();
-  }, s);
-  return p;
+/// The library's spec (kind and parameters) of a forward SDE in the variant.
+inline dif::forward_sde_spec spec_of(const any_sde& s) {
+  return std::visit([](const auto& f) { return dif::spec_of(f); }, s);
 }
 
-inline std::string sde_checkpoint_name(const any_sde& s) {
-  return std::visit([](const auto& f) { return std::string(f.name()); }, s);
-}
-
-/// The forward SDE a checkpoint was trained with (ito.FormatError naming `file` if unreadable).
-inline any_sde sde_from_checkpoint(const dif::checkpoint& c, const std::string& file) {
-  const auto& p = c.sde_params;
-  if (p.size() != 9)
-    throw ito::format_error(file + ": forward SDE '" + c.sde_name + "' has " + std::to_string(p.size()) +
-                            " parameters in the checkpoint, expected 9");
-  try {
-    if (c.sde_name == "vp") return dif::vp_sde(p[0], p[1], p[7], p[8]);
-    if (c.sde_name == "vp-cosine") return dif::vp_cosine_sde(p[2], p[7], p[8]);
-    if (c.sde_name == "subvp") return dif::subvp_sde(p[0], p[1], p[7], p[8]);
-    if (c.sde_name == "ve") return dif::ve_sde(p[3], p[4], p[7], p[8]);
-    if (c.sde_name == "ou") return ou_linear_sde(p[5], p[6], dif::linear_schedule{p[0], p[1]}, p[7], p[8]);
-  } catch (const std::exception& e) {
-    throw ito::format_error(file + ": bad forward SDE in checkpoint: " + e.what());
-  }
-  throw ito::format_error(file + ": unknown forward SDE '" + c.sde_name + "' in checkpoint");
-}
-
-/// A trained score network: its checkpoint and forward SDE (ito.train, ito.load).
+/// A trained score network: its checkpoint and the forward SDE it names (ito.train, ito.load).
 struct model {
   dif::checkpoint ckpt;
   any_sde sde;
+  /// The model of checkpoint c (ito.FormatError naming `file` if it names no valid forward SDE).
+  static model of(dif::checkpoint c, const std::string& file) {
+    any_sde s = c.sde_spec(file).make();
+    return model{std::move(c), std::move(s)};
+  }
   index_t dim() const { return static_cast<index_t>(ckpt.arch.dim); }
 };
 
-}  // namespace ito::python
+/// A score s(x, t) -> out as the samplers call it, type-erased: a Python callable, a GMM's exact
+/// score or a network all cross the same std::function (one indirect call per batch).
+using erased_score = std::function<void(const ensemble<double>&, double, ensemble<double>&)>;
 
-namespace ito::python {
-/// ito.sample for a forward SDE in the variant (diffusion.cpp).
-py::object sample_any(const any_sde& sde, py::handle score, long long n, const std::string& sampler,
-                      py::handle steps, py::handle nfe, std::uint64_t seed, py::handle threads,
-                      py::handle block_size, const std::vector<double>& save_times, py::handle d, double snr,
-                      long long corrector_steps, double eta, double t_end, double step_size, double rtol,
-                      double atol);
+/// The sampler options of ito.sample and Model.sample (keyword arguments as given).
+struct sample_args {
+  std::string sampler = "em";
+  py::handle steps, nfe, threads, block_size, d, rtol, atol;
+  std::uint64_t seed = 0;
+  std::vector<double> save_times;
+  double snr = 0.16, eta = 0.0, t_end = -1.0, step_size = -1.0;
+  long long corrector_steps = 1;
+};
+
+/// ito.sample for a forward SDE in the variant and a score source (a Python callable, ito.GMM or
+/// ito.Model); the samples of a model with a data normalisation come back in data units.
+py::object sample_any(const any_sde& sde, py::handle score, long long n, const sample_args& a);
+
+/// n samples from the score under forward SDE F: sampler `kind` (ito::diffusion::parse_sampler) or,
+/// with `adaptive`, the adaptive reverse-SDE sampler with tolerances `control`. Instantiated once per
+/// forward SDE (sample_run.hpp: sample_vp.cpp, sample_ve_ou.cpp).
+template <class F>
+dif::sample_result<double> run_sampler(const F& sde, const erased_score& score, index_t d, index_t n,
+                                       const std::string& sampler, const dif::sampler_options& opt,
+                                       const std::optional<ito::sde::adaptive_options>& adaptive);
+
 }  // namespace ito::python

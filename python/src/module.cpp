@@ -31,7 +31,10 @@ PYBIND11_MODULE(_ito, m) {
   });
 
   ito::python::init_core(m);
-  ito::python::init_solve(m);
-  ito::python::init_diffusion(m);
+  ito::python::init_studies(m);
+  ito::python::init_validate(m);
+  ito::python::init_mlmc(m);
+  ito::python::init_forward(m);
+  ito::python::init_sample(m);
   ito::python::init_train(m);
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Python classes for the library's result objects; arrays are views into the
 // result (the Python result object is their numpy base: no copy).
+#include <ito/sde/adaptive.hpp>
 #include <ito/sde/solve.hpp>
 
 #include "common.hpp"
@@ -96,6 +97,29 @@ void bind_solution(py::module_& m, const char* name) {
         return std::string("<ito.") + name + " " + s.summary.method + ": " + std::to_string(s.summary.paths) +
                " paths x " + std::to_string(s.summary.steps) + " steps, d = " + std::to_string(s.summary.dim) + ">";
       });
+}
+
+/// Binds ito::sde::adaptive_solution<double> as ito.AdaptiveSolution (a Solution with step statistics).
+inline void bind_adaptive_solution(py::module_& m) {
+  using sol = ito::sde::adaptive_solution<double>;
+  py::class_<sol, ito::sde::solution<double>>(
+      m, "AdaptiveSolution",
+      "Result of ito.simulate / ito.solve with adaptive=True: a Solution, and in .adaptive the per-path step\n"
+      "statistics (mean and max over the paths of accepted and rejected steps and drift evaluations, the\n"
+      "smallest and largest accepted step).")
+      .def_property_readonly("adaptive", [](const sol& s) {
+        py::dict d;
+        d["accepted_mean"] = s.steps.accepted_mean;
+        d["accepted_max"] = s.steps.accepted_max;
+        d["rejected_mean"] = s.steps.rejected_mean;
+        d["rejected_max"] = s.steps.rejected_max;
+        d["drift_evals_mean"] = s.steps.drift_evals_mean;
+        d["drift_evals_max"] = s.steps.drift_evals_max;
+        d["dt_min_used"] = s.steps.dt_min_used;
+        d["dt_max_used"] = s.steps.dt_max_used;
+        return d;
+      }, "dict: accepted_mean, accepted_max, rejected_mean, rejected_max, drift_evals_mean, drift_evals_max,\n"
+         "dt_min_used, dt_max_used.");
 }
 
 }  // namespace ito::python

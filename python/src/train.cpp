@@ -3,6 +3,8 @@
 #include <ito/diffusion/datasets.hpp>
 #include <ito/diffusion/likelihood.hpp>
 #include <ito/diffusion/metrics.hpp>
+#include <ito/diffusion/model.hpp>
+#include <ito/diffusion/train.hpp>
 
 #include "forward.hpp"
 
@@ -23,8 +25,8 @@ py::dict likelihood_dict(const dif::likelihood_result& r) {
 model train_model(py::handle data, py::handle sde_obj, long long steps, long long batch, long long width,
                   long long depth, long long frequencies, double fourier_scale, long long x_frequencies,
                   double x_fourier_scale, const std::string& prediction, const std::string& weighting, double lr,
-                  long long warmup, double clip, double ema, double val_fraction, std::uint64_t seed,
-                  unsigned threads, py::handle progress, long long every) {
+                  long long warmup, double clip, double ema, double val_fraction, bool normalize,
+                  std::uint64_t seed, unsigned threads, py::handle progress, long long every) {
   const ensemble<double> X = to_ensemble<double>(data, "data");
   ito::detail::require(X.cols() >= 2, "data", std::to_string(X.cols()) + " rows", "at least 2 samples (n, d)");
   ito::detail::require(X.allFinite(), "data", "non-finite entry", "finite values");
@@ -46,6 +48,7 @@ model train_model(py::handle data, py::handle sde_obj, long long steps, long lon
   ito::detail::require(threads >= 1, "threads", threads, ">= 1");
   t.threads = threads;
   t.val_fraction = val_fraction;
+  t.normalize = normalize;
   t.adam.lr = lr;
   t.adam.warmup = warmup;
   t.adam.clip_norm = clip;
@@ -56,7 +59,7 @@ model train_model(py::handle data, py::handle sde_obj, long long steps, long lon
   return std::visit(
       [&](const auto& f) {
         using F = std::decay_t<decltype(f)>;
-        dif::trainer<F> tr(f, X, t, sde_checkpoint_name(sde), sde_checkpoint_params(sde));
+        dif::trainer<F> tr(f, X, t);  // the checkpoint names f by its forward_sde_spec
         {
           py::gil_scoped_release nogil;
           std::function<void(const dif::train_progress&)> cb;
@@ -73,7 +76,7 @@ model train_model(py::handle data, py::handle sde_obj, long long steps, long lon
             };
           tr.run(steps, cb, every);
         }
-        return model{tr.to_checkpoint(), sde};
+        return model::of(tr.to_checkpoint(), "ito.train");
       },
       sde);
 }
@@ -93,24 +96,33 @@ void init_train(py::module_& m) {
       .def(
           "score",
           [](const model& mo, py::handle x, double t) {
-            const auto X = to_ensemble<double>(x, "x", mo.dim());
-            return std::visit(
-                [&](const auto& f) {
-                  auto s = dif::network_score_from_checkpoint(f, mo.ckpt, 1);
-                  ensemble<double> out;
-                  s(X, t, out);
-                  return own(std::move(out));
-                },
-                mo.sde);
+            ensemble<double> Y = to_ensemble<double>(x, "x", mo.dim());
+            const auto& norm = mo.ckpt.normalization;
+            norm.to_model(Y);
+            ensemble<double> out;
+            dif::with_checkpoint_score(mo.ckpt, [&](const auto&, const auto& s) { s(Y, t, out); });
+            // data units: y = (x - mean) / scale, so grad_x log p_x(x) = grad_y log p_y(y) / scale
+            if (norm.active())
+              for (index_t i = 0; i < out.rows(); ++i) out.row(i) /= norm.scale[std::size_t(i)];
+            return own(std::move(out));
           },
-          py::arg("x"), py::arg("t"), "score(x, t) -> (n, d): the network's estimate of grad_x log p_t(x).")
+          py::arg("x"), py::arg("t"),
+          "score(x, t) -> (n, d): the network's estimate of grad_x log p_t(x) (in data units when the model\n"
+          "was trained with a normalisation).")
       .def(
           "sample",
           [](py::object self, long long n, const std::string& sampler, py::handle steps, py::handle nfe,
              std::uint64_t seed, py::handle threads, const std::vector<double>& save_times) {
             const auto& mo = self.cast<const model&>();
-            return sample_any(mo.sde, self, n, sampler, steps, nfe, seed, threads, py::none(), save_times, py::none(),
-                              0.16, 1, 0.0, -1.0, -1.0, 1e-5, 1e-5);
+            sample_args a;
+            a.block_size = a.d = a.rtol = a.atol = py::none();  // the library's defaults
+            a.sampler = sampler;
+            a.steps = steps;
+            a.nfe = nfe;
+            a.seed = seed;
+            a.threads = threads;
+            a.save_times = save_times;
+            return sample_any(mo.sde, self, n, a);
           },
           py::kw_only(), py::arg("n") = 1000, py::arg("sampler") = "em", py::arg("steps") = py::none(),
           py::arg("nfe") = py::none(), py::arg("seed") = 0, py::arg("threads") = py::none(),
@@ -128,29 +140,25 @@ void init_train(py::module_& m) {
             o.ode.atol = atol;
             o.seed = seed;
             o.threads = threads;
-            return std::visit(
-                [&](const auto& f) {
-                  const auto s = dif::network_score_from_checkpoint(f, mo.ckpt, 1);
-                  dif::likelihood_result r;
-                  {
-                    py::gil_scoped_release nogil;
-                    r = dif::log_likelihood(f, s, X, o);
-                  }
-                  return likelihood_dict(r);
-                },
-                mo.sde);
+            dif::likelihood_result r;
+            {
+              py::gil_scoped_release nogil;
+              r = dif::model_log_likelihood(mo.ckpt, X, o);
+            }
+            return likelihood_dict(r);
           },
           py::arg("x"), py::kw_only(), py::arg("eps") = 1e-5, py::arg("rtol") = 1e-5, py::arg("atol") = 1e-5,
           py::arg("seed") = 0, py::arg("threads") = 0,
           "nll(x, *, eps=1e-5, rtol=1e-5, atol=1e-5, seed=0, threads=0) -> dict: log p(x) per row by the\n"
-          "probability-flow ODE (instantaneous change of variables, Song et al. 2021 eq. 39), in nats:\n"
+          "probability-flow ODE (instantaneous change of variables, Song et al. 2021 eq. 39), in nats of the\n"
+          "data's own units (a normalisation's log-Jacobian included):\n"
           "{'logp' (n,), 'prior_logp' (n,), 'mean_nll', 'nfe', 'exact', 'latent' (n, d)}.")
       .def(
           "save",
           [](const model& mo, const std::string& path) { dif::save_checkpoint(path, mo.ckpt); }, py::arg("path"),
           "save(path): write the checkpoint (atomically); `ito sample --model path` reads it.")
       .def("__repr__", [](const model& mo) {
-        return "<ito.Model " + sde_checkpoint_name(mo.sde) + ", d = " + std::to_string(mo.dim()) + ", " +
+        return "<ito.Model " + spec_of(mo.sde).kind + ", d = " + std::to_string(mo.dim()) + ", " +
                std::to_string(mo.ckpt.arch.width) + " x " + std::to_string(mo.ckpt.arch.depth) + ", " +
                std::to_string(mo.ckpt.step) + " steps>";
       });
@@ -159,12 +167,13 @@ void init_train(py::module_& m) {
         py::arg("batch") = 512, py::arg("width") = 128, py::arg("depth") = 3, py::arg("frequencies") = 16,
         py::arg("fourier_scale") = 4.0, py::arg("x_frequencies") = 16, py::arg("x_fourier_scale") = 1.0,
         py::arg("prediction") = "eps", py::arg("weighting") = "simple", py::arg("lr") = 1e-3, py::arg("warmup") = 100,
-        py::arg("clip") = 1.0, py::arg("ema") = 0.999, py::arg("val_fraction") = 0.1, py::arg("seed") = 0,
+        py::arg("clip") = 1.0, py::arg("ema") = 0.999, py::arg("val_fraction") = 0.1, py::arg("normalize") = false,
+        py::arg("seed") = 0,
         py::arg("threads") = 2, py::arg("progress") = py::none(), py::arg("every") = 100,
         R"doc(train(data, *, sde=VPSDE(), steps=2000, batch=512, width=128, depth=3, frequencies=16,
       fourier_scale=4.0, x_frequencies=16, x_fourier_scale=1.0, prediction="eps", weighting="simple",
-      lr=1e-3, warmup=100, clip=1.0, ema=0.999, val_fraction=0.1, seed=0, threads=2, progress=None,
-      every=100) -> Model
+      lr=1e-3, warmup=100, clip=1.0, ema=0.999, val_fraction=0.1, normalize=False, seed=0, threads=2,
+      progress=None, every=100) -> Model
 
 Denoising score matching (Vincent 2011; Song et al. 2021 eq. 7) of an MLP on `data` (n, d):
 minimise E_t E ||net(x_t, t) - target||^2, x_t = a(t) x_0 + b(t) + s(t) z, with target z
@@ -172,15 +181,15 @@ minimise E_t E ||net(x_t, t) - target||^2, x_t = a(t) x_0 + b(t) + s(t) z, with 
 Network: `depth` hidden layers of `width`, 2 `frequencies` random Fourier features of t
 (std fourier_scale) and 2 `x_frequencies` of x (std x_fourier_scale, in data units^-1).
 Adam (lr, linear warm-up, global-norm clip), EMA weights (decay `ema`) for sampling.
+normalize=True trains in y = (x - mean) / scale (per-dimension mean and standard deviation of the
+data, stored in the checkpoint); the model then scores, samples and evaluates nll in data units.
 Deterministic for a given seed and thread count. progress(dict) is called every `every` steps
 with step, steps, loss, val_loss, seconds. The GIL is released while training.)doc");
 
   m.def(
       "load",
       [](const std::string& path) {
-        dif::checkpoint c = dif::load_checkpoint(path);
-        any_sde s = sde_from_checkpoint(c, path);
-        return model{std::move(c), std::move(s)};
+        return model::of(dif::load_checkpoint(path), path);
       },
       py::arg("path"),
       "load(path) -> Model: a checkpoint written by ito.train(...).save(path) or `ito train --out path`.\n"

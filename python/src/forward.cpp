@@ -1,6 +1,5 @@
-// Forward SDEs, the Gaussian mixture (exact scores), and ito.sample.
-#include <ito/diffusion/samplers.hpp>
-
+// The forward SDEs (ito.VPSDE, VPCosineSDE, SubVPSDE, VESDE, OUSDE) and the Gaussian mixture
+// (ito.GMM: density, score, and the exact score of its marginals under a forward SDE).
 #include <boost/random/mersenne_twister.hpp>
 
 #include "forward.hpp"
@@ -60,98 +59,9 @@ void forward_members(C& c) {
       .def_property_readonly("name", &F::name, "the checkpoint name: vp, vp-cosine, subvp, ve or ou.");
 }
 
-/// A score source for the samplers: fn(score, d).
-template <class F, class Fn>
-auto with_score(const F& sde, py::handle score, py::handle d_obj, Fn&& fn) {
-  if (py::isinstance<dif::gaussian_mixture>(score)) {
-    const auto& g = score.cast<const dif::gaussian_mixture&>();
-    return fn(dif::gmm_score<F>(g, sde), g.dim(), false);
-  }
-  if (py::isinstance<model>(score)) {
-    const auto& mo = score.cast<const model&>();
-    F own_sde = sde;
-    if (!std::holds_alternative<F>(mo.sde) || sde_checkpoint_params(mo.sde) != sde_checkpoint_params(any_sde(sde)))
-      throw ito::invalid_argument("sde: differs from the forward SDE the model was trained with (" +
-                                  sde_checkpoint_name(mo.sde) + "); pass model.sde or use model.sample()");
-    return fn(dif::network_score_from_checkpoint<F, float>(own_sde, mo.ckpt, 1), mo.dim(), false);
-  }
-  if (!PyCallable_Check(score.ptr()))
-    throw ito::invalid_argument("score: expected a callable score(x, t) -> (n, d), an ito.GMM or an ito.Model");
-  if (d_obj.is_none())
-    throw ito::invalid_argument("d: give the data dimension d when the score is a Python callable");
-  const long long d = d_obj.cast<long long>();
-  require_count("d", d);
-  return fn(batch_callable<double>{score, "score(x, t)"}, index_t(d), true);
-}
-
-/// Score evaluations per grid step of each sampler (for nfe = ...).
-index_t evals_per_step(dif::sampler_kind k, index_t corrector_steps) {
-  switch (k) {
-    case dif::sampler_kind::pc: return 1 + corrector_steps;
-    case dif::sampler_kind::ald: return std::max<index_t>(1, corrector_steps);
-    case dif::sampler_kind::ode: return 4;  // fixed-step RK4 when nfe is given
-    case dif::sampler_kind::sra1: return 2;  // two drift stages per step
-    default: return 1;
-  }
-}
-
 }  // namespace
 
-/// ito.sample for any forward SDE in the variant (also used by Model.sample).
-py::object sample_any(const any_sde& sde_v, py::handle score, long long n, const std::string& sampler,
-                      py::handle steps_obj, py::handle nfe_obj, std::uint64_t seed, py::handle threads_obj,
-                      py::handle block_obj, const std::vector<double>& save_times, py::handle d_obj, double snr,
-                      long long corrector_steps, double eta, double t_end, double step_size, double rtol,
-                      double atol) {
-  require_count("n", n);
-  const auto kind = dif::parse_sampler(sampler);
-  dif::sampler_options opt;
-  opt.seed = seed;
-  opt.snr = snr;
-  opt.corrector_steps = corrector_steps;
-  opt.eta = eta;
-  opt.t_end = t_end;
-  opt.step_size = step_size;
-  opt.save_times = save_times;
-  opt.ode.rtol = rtol;
-  opt.ode.atol = atol;
-  if (!steps_obj.is_none() && !nfe_obj.is_none())
-    throw ito::invalid_argument("steps and nfe: give one of them, not both");
-  if (!nfe_obj.is_none()) {
-    const long long nfe = nfe_obj.cast<long long>();
-    const index_t per = evals_per_step(kind, corrector_steps);
-    ito::detail::require(nfe >= per && nfe % per == 0, "nfe", nfe,
-                         "a positive multiple of " + std::to_string(per) + " (score evaluations per step of " +
-                             sampler + ")");
-    opt.steps = nfe / per;
-    if (kind == dif::sampler_kind::ode) opt.ode.adaptive = false;
-  } else if (!steps_obj.is_none()) {
-    opt.steps = steps_obj.cast<long long>();
-    require_count("steps", opt.steps);
-  } else {
-    opt.steps = 500;
-  }
-  return std::visit(
-      [&](const auto& sde) -> py::object {
-        using F = std::decay_t<decltype(sde)>;
-        return with_score(sde, score, d_obj, [&](const auto& sc, index_t d, bool python_callable) {
-          // A Python score runs on one thread in one block (one call per step) unless asked otherwise.
-          opt.threads = threads_obj.is_none() ? (python_callable ? 1u : 0u) : threads_obj.cast<unsigned>();
-          opt.block_size = block_obj.is_none() ? (python_callable ? index_t(n) : index_t(512)) : block_obj.cast<index_t>();
-          require_count("block_size", opt.block_size);
-          opt.validate();
-          dif::sample_result<double> r;
-          {
-            py::gil_scoped_release nogil;
-            r = dif::sample<F, std::decay_t<decltype(sc)>, double>(kind, sde, sc, d, index_t(n), opt);
-          }
-          return py::cast(std::move(r));
-        });
-      },
-      sde_v);
-}
-
-void init_diffusion(py::module_& m) {
+void init_forward(py::module_& m) {
   using dif::linear_schedule;
   {
     py::class_<dif::vp_sde> c(m, "VPSDE",
@@ -297,62 +207,6 @@ void init_diffusion(py::module_& m) {
       .def("__repr__", [](const gmm& g) {
         return "ito.GMM(components=" + std::to_string(g.components()) + ", dim=" + std::to_string(g.dim()) + ")";
       });
-
-  // ---- sampling ----
-  using res = dif::sample_result<double>;
-  py::class_<res>(m, "SampleResult",
-                  "Result of ito.sample: samples (n, d) at t_end, trajectory (list of (n, d) at the save\n"
-                  "times), times, nfe (score evaluations per sample), score_calls (batch calls), seconds.")
-      .def_property_readonly("samples", [](py::object self) { return view(self.cast<const res&>().samples, self); })
-      .def_property_readonly("trajectory",
-                             [](py::object self) {
-                               py::list l;
-                               for (const auto& x : self.cast<const res&>().trajectory) l.append(view(x, self));
-                               return l;
-                             })
-      .def_property_readonly("times", [](const res& r) { return vector_array(r.times); })
-      .def_readonly("nfe", &res::nfe)
-      .def_readonly("score_calls", &res::score_calls)
-      .def_readonly("seconds", &res::seconds)
-      .def_readonly("sampler", &res::sampler)
-      .def("__repr__", [](const res& r) {
-        return "<ito.SampleResult " + r.sampler + ": " + std::to_string(r.samples.cols()) + " samples, nfe " +
-               ito::detail::to_text(r.nfe) + ">";
-      });
-
-  m.def(
-      "sample",
-      [](py::handle sde, py::handle score, long long n, const std::string& sampler, py::handle steps, py::handle nfe,
-         std::uint64_t seed, py::handle threads, py::handle block_size, const std::vector<double>& save_times,
-         py::handle d, double snr, long long corrector_steps, double eta, double t_end, double step_size, double rtol,
-         double atol) {
-        return sample_any(to_sde(sde), score, n, sampler, steps, nfe, seed, threads, block_size, save_times, d, snr,
-                          corrector_steps, eta, t_end, step_size, rtol, atol);
-      },
-      py::arg("sde"), py::arg("score"), py::kw_only(), py::arg("n") = 1000, py::arg("sampler") = "em",
-      py::arg("steps") = py::none(), py::arg("nfe") = py::none(), py::arg("seed") = 0, py::arg("threads") = py::none(),
-      py::arg("block_size") = py::none(), py::arg("save_times") = std::vector<double>{}, py::arg("d") = py::none(),
-      py::arg("snr") = 0.16, py::arg("corrector_steps") = 1, py::arg("eta") = 0.0, py::arg("t_end") = -1.0,
-      py::arg("step_size") = -1.0, py::arg("rtol") = 1e-5, py::arg("atol") = 1e-5,
-      R"doc(sample(sde, score, *, n=1000, sampler="em", steps=None | nfe=None, seed=0, threads=None,
-       block_size=None, save_times=[], d=None, snr=0.16, corrector_steps=1, eta=0.0, t_end=-1.0,
-       step_size=-1.0, rtol=1e-5, atol=1e-5) -> SampleResult
-
-Draw n samples by integrating from the prior at T back to t_end (default sde.eps) with the score
-s(x, t) ~ grad_x log p_t(x):
-  reverse SDE   dX = [f(X, t) - g(t)^2 s(X, t)] dt + g(t) dW-bar  ("em", "sra1", "rd", "pc")
-  ODE           dX/dt = f(X, t) - g(t)^2 s(X, t) / 2               ("ode": probability flow)
-  and "ddpm", "ddim" (eta), "langevin", "ald" (annealed Langevin).
-score: a Python callable score(x, t) -> (n, d) on the whole batch (give d=), e.g. a numpy
-function, or a PyTorch model wrapped as
-    lambda x, t: model(torch.from_numpy(x), t).detach().numpy()
-(x is a read-only float64 view valid during the call); an ito.GMM (its exact score under `sde`,
-no Python per step); or an ito.Model from ito.train / ito.load.
-steps: grid steps (default 500); or nfe: score evaluations per sample (steps = nfe / evaluations
-per step: pc 1 + corrector_steps, sra1 2, ode 4 with fixed-step RK4). "ode" with steps uses adaptive
-dopri5 (rtol, atol). A Python score runs on one thread in one block (one call per step); the GIL
-is released otherwise. save_times: forward times on the sampler's grid t_k = T - k (T - t_end) / steps
-whose states go into .trajectory.)doc");
 }
 
 }  // namespace ito::python

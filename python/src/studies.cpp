@@ -1,0 +1,148 @@
+// ito.convergence (strong and weak errors on the same Brownian paths against a pathwise closed form)
+// and ito.weak_convergence (weak errors of weak-order methods against the terminal law).
+#include <ito/sde/convergence.hpp>
+#include <ito/sde/weak_convergence.hpp>
+
+#include "simulate.hpp"
+
+namespace ito::python {
+namespace {
+
+py::dict convergence_py(const std::string& problem, const std::string& method, long long paths, long long levels,
+                        long long coarsest_steps, double t1, std::uint64_t seed, unsigned threads,
+                        const py::kwargs& kw) {
+  using namespace ito::sde;
+  const params p(problem, defaults_of(problem), kw);
+  ito::detail::require_positive("t1", t1);
+  convergence_options o;
+  o.paths = paths;
+  o.levels = levels;
+  o.coarsest_steps = coarsest_steps;
+  o.seed = seed;
+  o.threads = threads;
+  auto run = [&](const auto& k) {
+    return with_method(method, k.problem, [&](auto m) {
+      py::gil_scoped_release nogil;
+      return convergence_study(k.problem, m, k.exact, o);
+    });
+  };
+  convergence_result r;
+  if (problem == "gbm") r = run(gbm_problem<double>(p["alpha"], p["beta"], p["x0"], t1));
+  else if (problem == "sinh") r = run(sinh_problem<double>(p["a"], p["x0"], t1));
+  else if (problem == "additive") r = run(additive_problem<double>(p["alpha"], p["beta"], p["x0"], t1));
+  else throw ito::invalid_argument("problem = " + problem + ": convergence needs a pathwise closed form: gbm, sinh or additive");
+  py::dict d;
+  d["method"] = r.method;
+  d["paths"] = r.paths;
+  d["strong_order"] = r.strong_order;
+  d["weak_order"] = r.weak_order;
+  py::list lv;
+  for (const auto& l : r.levels) {
+    py::dict e;
+    e["dt"] = l.dt;
+    e["steps"] = l.steps;
+    e["strong"] = l.strong;
+    e["strong_se"] = l.strong_se;
+    e["weak"] = l.weak;
+    e["weak_se"] = l.weak_se;
+    lv.append(e);
+  }
+  d["levels"] = lv;
+  return d;
+}
+
+py::dict weak_convergence_py(const std::string& problem, const std::string& method, long long paths,
+                             long long levels, long long coarsest_steps, double t1, std::uint64_t seed,
+                             unsigned threads, long long block_size, long long primary, const py::kwargs& kw) {
+  using namespace ito::sde;
+  const params p(problem, defaults_of(problem), kw);
+  ito::detail::require_positive("t1", t1);
+  weak_convergence_options o;
+  o.paths = paths;
+  o.levels = levels;
+  o.coarsest_steps = coarsest_steps;
+  o.seed = seed;
+  o.threads = threads;
+  o.block_size = block_size;
+  o.primary = primary;
+  auto run = [&](const auto& prob, const weak_reference& ref) {
+    return with_method(method, prob, [&](auto m) {
+      py::gil_scoped_release nogil;
+      return weak_convergence_study(prob, m, ref, o);
+    });
+  };
+  weak_convergence_result r;
+  if (problem == "gbm")
+    r = run(gbm_problem<double>(p["alpha"], p["beta"], p["x0"], t1).problem,
+            gbm_weak_reference(p["alpha"], p["beta"], p["x0"], t1));
+  else if (problem == "sinh")
+    r = run(sinh_problem<double>(p["a"], p["x0"], t1).problem, sinh_weak_reference(p["a"], p["x0"], t1));
+  else if (problem == "additive")
+    r = run(additive_problem<double>(p["alpha"], p["beta"], p["x0"], t1).problem,
+            additive_weak_reference(p["alpha"], p["beta"], p["x0"], t1));
+  else if (problem == "ou")
+    r = run(make_ou_problem<double>(scalar_ou(p["kappa"], p["theta"], p["sigma"]),
+                                    ensemble<double>::Constant(1, 1, p["x0"]), 0.0, t1),
+            ou_weak_reference(p["kappa"], p["theta"], p["sigma"], p["x0"], t1));
+  else
+    throw ito::invalid_argument("problem = " + problem + ": weak_convergence needs a terminal law: gbm, sinh, additive or ou");
+  py::dict d;
+  d["method"] = r.method;
+  d["paths"] = r.paths;
+  d["control_variate"] = r.control_variate;
+  d["functionals"] = r.functionals;
+  d["exact"] = r.exact;
+  d["order"] = r.order;
+  d["order_se"] = r.order_se;
+  d["primary"] = r.primary;
+  d["weak_order"] = r.weak_order;
+  d["weak_order_se"] = r.weak_order_se;
+  py::list lv;
+  for (const auto& l : r.levels) {
+    py::dict e;
+    e["dt"] = l.dt;
+    e["steps"] = l.steps;
+    e["estimate"] = l.estimate;
+    e["error"] = l.error;
+    e["stderr"] = l.stderr_;
+    lv.append(e);
+  }
+  d["levels"] = lv;
+  return d;
+}
+
+}  // namespace
+
+void init_studies(py::module_& m) {
+  m.def("convergence", &convergence_py, py::arg("problem") = "gbm", py::kw_only(), py::arg("method") = "em",
+        py::arg("paths") = 10000, py::arg("levels") = 5, py::arg("coarsest_steps") = 4, py::arg("t1") = 1.0,
+        py::arg("seed") = 1, py::arg("threads") = 0,
+        R"doc(convergence(problem="gbm", *, method="em", paths=10000, levels=5, coarsest_steps=4, t1=1.0,
+            seed=1, threads=0, **params) -> dict
+
+Strong and weak errors of `method` at step sizes h_l = t1 / (coarsest_steps 2^l), l < levels, all
+on the same Brownian paths, against the problem's closed form X(t) = F(x0, t, W_t)
+(problems "gbm", "sinh", "additive"; parameters as in ito.simulate).
+Returns {"method", "paths", "strong_order", "weak_order", "levels": [{"dt", "steps", "strong",
+"strong_se", "weak", "weak_se"}, ...]}: strong = E|X^h(t1) - X(t1)|, weak = |E(X^h(t1) - X(t1))|,
+each with its standard error; the orders are least-squares slopes of log error on log h.)doc");
+
+  m.def("weak_convergence", &weak_convergence_py, py::arg("problem") = "gbm", py::kw_only(),
+        py::arg("method") = "dri1", py::arg("paths") = 200000, py::arg("levels") = 4, py::arg("coarsest_steps") = 4,
+        py::arg("t1") = 1.0, py::arg("seed") = 1, py::arg("threads") = 0, py::arg("block_size") = 1024,
+        py::arg("primary") = 1,
+        R"doc(weak_convergence(problem="gbm", *, method="dri1", paths=200000, levels=4, coarsest_steps=4,
+                 t1=1.0, seed=1, threads=0, block_size=1024, primary=1, **params) -> dict
+
+Weak errors e_l(f) = E f(X^h(t1)) - E f(X(t1)) of `method` for h_l = t1 / (coarsest_steps 2^l),
+l < levels, for the test functions f = x, x^2, softplus(x - 1), against the exact terminal law
+(problems "gbm", "sinh", "additive", "ou"; parameters as in ito.simulate). Where X(t1) is a
+function of W(t1) (gbm, sinh, additive) it is used as a control variate on the same paths.
+Methods as in ito.simulate: "dri1" and "weak2" have weak order 2, "em" weak order 1.
+Returns {"method", "paths", "control_variate", "functionals", "exact", "order", "order_se",
+"primary", "weak_order", "weak_order_se", "levels": [{"dt", "steps", "estimate", "error",
+"stderr"}, ...]}: order[i] is the weighted least-squares slope of log |e_l| on log h for
+functional i, with its standard error; weak_order is that of functional `primary` (x^2).)doc");
+}
+
+}  // namespace ito::python
