@@ -33,7 +33,7 @@ double median(std::vector<double> v) {
 
 /// Runs fixed `fixed` and adaptive `adapt` (pinned to K steps) alternately; prints the ratio.
 template <class P, class Fixed, class Adapt>
-void compare(const char* label, const P& p, Fixed fixed, Adapt adapt, ito::index_t paths, ito::index_t K, int reps,
+void compare(const char* label, const P& p, Fixed fixed, Adapt adapt, ito::sde::index_t paths, ito::sde::index_t K, int reps,
              unsigned threads) {
   using S = typename P::scalar_type;
   solve_options<S> so;
@@ -66,7 +66,7 @@ void compare(const char* label, const P& p, Fixed fixed, Adapt adapt, ito::index
 }  // namespace
 
 int main(int argc, char** argv) {
-  ito::index_t paths = 4096, K = 64;
+  ito::sde::index_t paths = 4096, K = 64;
   int reps = 7;
   unsigned threads = 1;
   for (int i = 1; i + 1 < argc; i += 2) {

@@ -103,6 +103,7 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
                        {"reference", r.reference},
                        {"reference_dt", r.reference_dt},
                        {"reference_change", r.reference_change},
+                       {"unstable", r.unstable},
                        {"rows", rows}};
       std::cout << j.dump(2) << '\n';
     } else {
@@ -112,6 +113,7 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
         std::cout << " (dt " << r.reference_dt << "; mean change against half the steps " << r.reference_change
                   << ")";
       std::cout << '\n';
+      for (const auto& u : r.unstable) std::cout << "unstable (no row): " << u << '\n';
       std::printf("%-26s %-8s %12s %12s %12s %10s %9s\n", "method", "mode", "dt | rtol", "nfe/path", "error",
                   "stderr", "rejected");
       for (const auto& w : r.rows)

@@ -76,7 +76,7 @@ TEST_CASE("work precision on the double well: the fine reference is converged, S
   REQUIRE(s.size() == 3);
   CHECK(s[0].nfe == 16);  // SRA1: 2 drift evaluations per step
   MESSAGE("reference change " << change << ", sra1 error at dt 1/128 " << s.back().strong_error);
-  CHECK(change < 0.1 * s.back().strong_error);
+  CHECK(change < 0.25 * s.back().strong_error);  // the reference's own error is about change / (2^1.5 - 1)
   const double order = std::log(s.front().strong_error / s.back().strong_error) / std::log(16.0);
   CHECK(order > 1.2);
   CHECK(of(r, "sosra", true).size() == 2);

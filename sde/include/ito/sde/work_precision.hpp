@@ -22,6 +22,8 @@
 ///    diffusion derivative), sriw1, sosri (fixed); adaptive euler_maruyama,
 ///    adaptive milstein (when it has the derivative), adaptive sriw1 and sosri.
 ///  - general: euler_maruyama fixed and adaptive.
+/// A run that blows up (ito::numerical_error, e.g. an explicit method beyond its
+/// stability limit) gives no row and is listed in `unstable`.
 /// Drift evaluations: fixed steps cost (steps x evaluations per step), counted
 /// exactly from the method (drift_evals_per_step); adaptive runs report the
 /// mean over paths of what they did, rejected attempts included.
@@ -88,6 +90,7 @@ struct work_precision_result {
   double reference_dt = 0;        ///< step of the reference (0 when exact)
   double reference_change = 0;    ///< mean |ref(dt) - ref(2 dt)| over paths (0 when exact)
   index_t paths = 0;
+  std::vector<std::string> unstable;  ///< runs that blew up (no row): "method dt" or "method rtol"
 };
 
 /// Drift evaluations per fixed step of a method (exact count of its stages).
@@ -196,7 +199,13 @@ work_precision_result work_precision(const P& p, const ensemble<typename P::scal
   auto fixed = [&](auto method) {
     using M = decltype(method);
     for (const index_t steps : o.steps) {
-      const auto x = detail::wp_fixed(p, method, o, steps);
+      ensemble<S> x;
+      try {
+        x = detail::wp_fixed(p, method, o, steps);
+      } catch (const ito::numerical_error&) {  // unstable at this step: no row
+        r.unstable.push_back(std::string(M::name) + " dt " + detail::to_text(T / double(steps)));
+        continue;
+      }
       const auto [e, se] = detail::path_distance(x, ref);
       work_precision_row row;
       row.method = M::name;
@@ -214,7 +223,13 @@ work_precision_result work_precision(const P& p, const ensemble<typename P::scal
       ao.rtol = rtol;
       ao.atol = o.atol_ratio * rtol;
       auto so = detail::wp_solve_options<S>(o);
-      const auto sol = solve_adaptive(p, method, so, ao);
+      adaptive_solution<S> sol;
+      try {
+        sol = solve_adaptive(p, method, so, ao);
+      } catch (const ito::numerical_error&) {
+        r.unstable.push_back(std::string(decltype(method)::name) + " rtol " + detail::to_text(rtol));
+        continue;
+      }
       const auto [e, se] = detail::path_distance(sol.terminal, ref);
       work_precision_row row;
       row.method = std::string(decltype(method)::name);
