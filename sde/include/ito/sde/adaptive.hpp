@@ -45,6 +45,7 @@
 #include "problem.hpp"
 #include "solve.hpp"
 #include "steppers/euler_maruyama.hpp"
+#include "steppers/milstein.hpp"
 #include "steppers/rossler_sri.hpp"
 #include "steppers/stepper.hpp"
 #include "types.hpp"
@@ -299,6 +300,33 @@ struct adaptive_euler_maruyama {
   }
 };
 
+/// Milstein with a predictable error estimate for adaptive steps (scalar and
+/// diagonal noise with the diffusion derivative (g.grad)g; Kloeden & Platen
+/// 1992, eq. 10.3.3). The accepted step is Milstein's,
+///   X' = X + f h + g dW + 1/2 (g.grad)g (dW^2 - h),
+/// and the estimate is the size of the first terms it drops (strong order 3/2
+/// terms), from the supporting value Y = X + f h + g sqrt(h) (independent of
+/// this step's dW, for the reason given at adaptive_euler_maruyama):
+///   err = delta |h/2 (f(Y) - f(X))| + |1/2 ((g.grad)g(Y) - (g.grad)g(X)) sqrt(h)|,
+/// the drift's second-order term and the I_111 term (g.grad)((g.grad)g) I_111.
+/// Error order 3/2. Cost per attempted step: one drift evaluation (f(Y)) plus
+/// f(X) once per accepted step; two diffusion and two derivative evaluations.
+struct adaptive_milstein {
+  adaptive_options control;  ///< tolerances and controller
+  static constexpr double strong_order = 1.0;
+  static constexpr double weak_order = 1.0;
+  static constexpr double error_order = 1.5;
+  static constexpr bool uses_dz = false;
+  static constexpr const char* name = "milstein";
+  template <class P>
+  static void check(const P& p) {
+    static_assert((P::noise == noise_kind::diagonal || P::noise == noise_kind::scalar) && P::has_derivative,
+                  "adaptive milstein: scalar or diagonal noise with the diffusion derivative "
+                  "(additive noise: Milstein is Euler-Maruyama, use adaptive(euler_maruyama{}))");
+    if (p.interpretation == calculus::stratonovich) detail::unsupported(name, "Stratonovich problems");
+  }
+};
+
 /// The adaptive form of a Rößler-family method (sriw1, sosri, sosra, sra1-like
 /// tableaus): the method and its embedded estimate, error order 3/2.
 template <class Method>
@@ -356,6 +384,25 @@ void adaptive_step(const P& p, const M& m, ensemble<S>& x, const time_row<S>& t,
       x.array() += f0.array().rowwise() * h;
       add_noise(p, x, a.g0, a.w.G, dW);
     }
+  } else if constexpr (std::is_same_v<M, adaptive_milstein>) {
+    constexpr noise_kind K = P::noise;
+    const time_row<S> sq = h.sqrt();
+    diffusion_at(p, x, t, a.g0, a);
+    eval_at_times(p.diffusion_derivative, p.autonomous, x, t, x.rows(), a.H0, a.xg, a.og, a.cols);  // (g.grad)g(X)
+    // supporting value Y = X + f h + g sqrt(h)
+    a.xe = x;
+    a.xe.array() += f0.array().rowwise() * h;
+    a.xe.array() += a.g0.array().rowwise() * sq;
+    drift_at(p, a.xe, time_row<S>(t + h), f1, a);
+    eval_at_times(p.diffusion_derivative, p.autonomous, a.xe, t, x.rows(), a.H1, a.xg, a.og, a.cols);
+    err = (delta * (S(0.5) * ((f1 - f0).array().rowwise() * h)).abs() +
+           (S(0.5) * ((a.H1 - a.H0).array().rowwise() * sq)).abs())
+              .matrix();
+    // the accepted Milstein step (Itô)
+    a.chi1 = ((dW.array().square().rowwise() - h)).matrix();
+    x.array() += S(0.5) * times_noise<K>(a.H0, a.chi1);
+    x.array() += times_noise<K>(a.g0, dW);
+    x.array() += f0.array().rowwise() * h;
   } else {
     static constexpr auto tb = decltype(m.method)::tableau();
     a.F[0] = f0;  // f(X) at the step's start, computed by the loop
@@ -499,7 +546,7 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
       for (index_t k = 0; k < na; ++k) {
         const auto j = std::size_t(act[std::size_t(k)]);
         // drift evaluations this attempt
-        if constexpr (std::is_same_v<M, adaptive_euler_maruyama>) {
+        if constexpr (std::is_same_v<M, adaptive_euler_maruyama> || std::is_same_v<M, adaptive_milstein>) {
           c.evals[j] += 1;
         } else {
           static constexpr auto tb = decltype(method.method)::tableau();
@@ -627,13 +674,17 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
 /// The adaptive form of a method, for `solve`'s front door:
 ///   solve(problem, adaptive(sriw1{}, control), options)
 /// (sriw1, sosri: scalar or diagonal noise; sosra: additive noise;
-/// euler_maruyama: any noise).
+/// euler_maruyama: any noise; milstein: scalar or diagonal noise with the
+/// diffusion derivative).
 template <class Method>
 adaptive_rossler<Method> adaptive(Method m, const adaptive_options& control = {}) {
   return adaptive_rossler<Method>{m, control};
 }
 inline adaptive_euler_maruyama adaptive(euler_maruyama, const adaptive_options& control = {}) {
   return adaptive_euler_maruyama{control};
+}
+inline adaptive_milstein adaptive(milstein, const adaptive_options& control = {}) {
+  return adaptive_milstein{control};
 }
 
 /// solve(problem, adaptive(method, control), options): adaptive steps through
@@ -645,6 +696,11 @@ adaptive_solution<typename P::scalar_type> solve(const P& p, const adaptive_ross
 }
 template <class P>
 adaptive_solution<typename P::scalar_type> solve(const P& p, const adaptive_euler_maruyama& method,
+                                                 const solve_options<typename P::scalar_type>& opt) {
+  return solve_adaptive(p, method, opt, method.control);
+}
+template <class P>
+adaptive_solution<typename P::scalar_type> solve(const P& p, const adaptive_milstein& method,
                                                  const solve_options<typename P::scalar_type>& opt) {
   return solve_adaptive(p, method, opt, method.control);
 }

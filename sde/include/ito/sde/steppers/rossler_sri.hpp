@@ -210,4 +210,38 @@ void sra_step(const sra_tableau<N>& tb, const P& p, ensemble<S>& x, S t, S h, co
 }
 
 }  // namespace detail
+
+/// What every tableau-driven SRI method shares (sriw1, sosri): the noise kinds
+/// it accepts, the check, and the step with or without its embedded error
+/// estimate. Derived supplies name and tableau().
+template <class Derived>
+struct sri_method {
+  static constexpr double strong_order = 1.5;
+  static constexpr double weak_order = 2.0;
+  static constexpr bool uses_dz = true;
+  template <class P>
+  static constexpr bool accepts = P::noise == noise_kind::diagonal || P::noise == noise_kind::scalar;
+
+  template <class P>
+  static void check(const P& p) {
+    static_assert(accepts<P>, "SRI methods (sriw1, sosri) need scalar or diagonal noise (sra1/sosra for additive noise)");
+    if (p.interpretation == calculus::stratonovich)
+      detail::unsupported(Derived::name, "Stratonovich problems (it integrates the Itô SDE)");
+  }
+
+  template <class P, class S>
+  void step(const P& p, ensemble<S>& x, S t, S dt, const ensemble<S>& dW, const ensemble<S>& dZ,
+            stepper_workspace<S>& w) const {
+    static constexpr auto tb = Derived::tableau();
+    detail::sri_step(tb, p, x, t, dt, dW, dZ, w.stages);
+  }
+  /// The step and its embedded error estimate (rossler_sri.hpp), d x B.
+  template <class P, class S>
+  void step(const P& p, ensemble<S>& x, S t, S dt, const ensemble<S>& dW, const ensemble<S>& dZ,
+            stepper_workspace<S>& w, ensemble<S>& err) const {
+    static constexpr auto tb = Derived::tableau();
+    detail::sri_step(tb, p, x, t, dt, dW, dZ, w.stages, &err);
+  }
+};
+
 }  // namespace ito::sde

@@ -16,13 +16,8 @@
 
 namespace ito::sde {
 
-struct sosri {
-  static constexpr double strong_order = 1.5;
-  static constexpr double weak_order = 2.0;
-  static constexpr bool uses_dz = true;
+struct sosri : sri_method<sosri> {
   static constexpr const char* name = "sosri";
-  template <class P>
-  static constexpr bool accepts = P::noise == noise_kind::diagonal || P::noise == noise_kind::scalar;
 
   static constexpr sri_tableau<4> tableau() {
     sri_tableau<4> t{};
@@ -52,27 +47,6 @@ struct sosri {
       }
     }
     return t;
-  }
-
-  template <class P>
-  static void check(const P& p) {
-    static_assert(accepts<P>, "sosri: needs scalar or diagonal noise (sra1/sosra for additive noise)");
-    if (p.interpretation == calculus::stratonovich)
-      detail::unsupported(name, "Stratonovich problems (it integrates the Itô SDE)");
-  }
-
-  template <class P, class S>
-  void step(const P& p, ensemble<S>& x, S t, S dt, const ensemble<S>& dW, const ensemble<S>& dZ,
-            stepper_workspace<S>& w) const {
-    static constexpr auto tb = tableau();
-    detail::sri_step(tb, p, x, t, dt, dW, dZ, w.stages);
-  }
-  /// The step and its embedded error estimate (rossler_sri.hpp), d x B.
-  template <class P, class S>
-  void step(const P& p, ensemble<S>& x, S t, S dt, const ensemble<S>& dW, const ensemble<S>& dZ,
-            stepper_workspace<S>& w, ensemble<S>& err) const {
-    static constexpr auto tb = tableau();
-    detail::sri_step(tb, p, x, t, dt, dW, dZ, w.stages, &err);
   }
 };
 

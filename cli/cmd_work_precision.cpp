@@ -1,0 +1,127 @@
+// ito work-precision: strong error at t1 against drift evaluations per path, for
+// fixed-step and adaptive methods on the same Brownian paths (sde/work_precision.hpp).
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include <ito/diffusion/work_precision.hpp>
+#include <ito/sde/problems.hpp>
+#include <ito/sde/work_precision.hpp>
+
+#include "registry.hpp"
+
+namespace {
+struct options {
+  std::string problem = "gbm";
+  std::string mixture = std::string(ITO_SOURCE_DIR) + "/bench/data/thin2d.json";
+  ito::sde::work_precision_options study;
+  std::vector<ito::sde::index_t> steps;
+  std::vector<double> rtols;
+  bool json = false;
+};
+
+/// Default ladders per problem (the runs span comparable errors).
+void default_ladders(const std::string& problem, ito::sde::work_precision_options& o) {
+  if (problem == "vdp") {
+    o.steps = {64, 128, 256, 512, 1024, 2048, 4096};
+    o.rtols = {1e-1, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4};
+  } else if (problem == "vp-reverse") {
+    o.steps = {8, 16, 32, 64, 128, 256, 512, 1024};
+    o.rtols = {3e-1, 1e-1, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4};
+  } else {
+    o.steps = {4, 8, 16, 32, 64, 128, 256, 512};
+    o.rtols = {1e-1, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4};
+  }
+}
+
+ito::sde::work_precision_result run(const options& o) {
+  using namespace ito::sde;
+  auto st = o.study;
+  if (o.problem == "gbm") {
+    auto k = gbm_problem<double>();
+    k.problem.autonomous = true;
+    auto r = work_precision(k.problem, work_precision_exact(k.problem, k.exact, st), st);
+    r.reference = "exact";
+    return r;
+  }
+  auto with_reference = [&](const auto& p) {
+    auto [ref, change] = work_precision_reference(p, st);
+    auto r = work_precision(p, ref, st);
+    r.reference = std::string(p.noise == noise_kind::additive ? "sra1" : "sriw1") + ", " +
+                  std::to_string(st.reference_steps) + " steps";
+    r.reference_dt = double(p.t1 - p.t0) / double(st.reference_steps);
+    r.reference_change = change;
+    return r;
+  };
+  if (o.problem == "double-well") {
+    auto p = double_well_problem<double>(0.5, 0.5, 2.0);
+    p.autonomous = true;
+    return with_reference(p);
+  }
+  if (o.problem == "vdp") return with_reference(van_der_pol_problem<double>());
+  // vp-reverse
+  const auto g = ito::diffusion::load_gmm(o.mixture);
+  return with_reference(ito::diffusion::vp_reverse_problem(g, st.paths, st.seed));
+}
+
+const bool registered = ito::cli::add_command([](CLI::App& app) {
+  auto o = std::make_shared<options>();
+  auto* sub = app.add_subcommand("work-precision",
+                                 "Strong error against drift evaluations: fixed-step and adaptive methods on the "
+                                 "same Brownian paths");
+  sub->add_option("--problem", o->problem, "double-well | vdp | gbm | vp-reverse")
+      ->check(CLI::IsMember({"double-well", "vdp", "gbm", "vp-reverse"}))
+      ->capture_default_str();
+  sub->add_option("--mixture", o->mixture, "Gaussian mixture JSON of vp-reverse")->capture_default_str();
+  sub->add_option("--paths", o->study.paths, "Brownian paths")->capture_default_str();
+  sub->add_option("--seed", o->study.seed, "seed of the Brownian tree")->capture_default_str();
+  sub->add_option("--threads", o->study.threads, "threads (0 = all cores)")->capture_default_str();
+  sub->add_option("--steps", o->steps, "fixed-step ladder, powers of two (default per problem)")->delimiter(',');
+  sub->add_option("--rtols", o->rtols, "tolerance ladder, atol = rtol (default per problem)")->delimiter(',');
+  sub->add_option("--reference-steps", o->study.reference_steps, "steps of the fine reference")
+      ->capture_default_str();
+  sub->add_flag("--json", o->json, "print one JSON object");
+  return ito::cli::command{sub, [o]() {
+    default_ladders(o->problem, o->study);
+    if (!o->steps.empty()) o->study.steps = o->steps;
+    if (!o->rtols.empty()) o->study.rtols = o->rtols;
+    const auto r = run(*o);
+    if (o->json) {
+      nlohmann::json rows = nlohmann::json::array();
+      for (const auto& w : r.rows) {
+        nlohmann::json j{{"method", w.method},        {"adaptive", w.adaptive}, {"nfe", w.nfe},
+                         {"strong_error", w.strong_error}, {"stderr", w.stderr_},   {"steps", w.steps},
+                         {"rejected", w.rejected}};
+        if (w.adaptive) j["rtol"] = w.rtol;
+        else j["dt"] = w.dt;
+        rows.push_back(j);
+      }
+      nlohmann::json j{{"problem", o->problem},
+                       {"paths", r.paths},
+                       {"error", "mean over paths of |X(t1) - X_ref(t1)|"},
+                       {"reference", r.reference},
+                       {"reference_dt", r.reference_dt},
+                       {"reference_change", r.reference_change},
+                       {"unstable", r.unstable},
+                       {"rows", rows}};
+      std::cout << j.dump(2) << '\n';
+    } else {
+      std::cout << "problem " << o->problem << ", " << r.paths << " paths; strong error = mean |X(t1) - X_ref(t1)| "
+                << "(+- standard error); reference: " << r.reference;
+      if (r.reference_dt > 0)
+        std::cout << " (dt " << r.reference_dt << "; mean change against half the steps " << r.reference_change
+                  << ")";
+      std::cout << '\n';
+      for (const auto& u : r.unstable) std::cout << "unstable (no row): " << u << '\n';
+      std::printf("%-26s %-8s %12s %12s %12s %10s %9s\n", "method", "mode", "dt | rtol", "nfe/path", "error",
+                  "stderr", "rejected");
+      for (const auto& w : r.rows)
+        std::printf("%-26s %-8s %12.4g %12.1f %12.4g %10.2g %9.1f\n", w.method.c_str(),
+                    w.adaptive ? "adaptive" : "fixed", w.adaptive ? w.rtol : w.dt, w.nfe, w.strong_error,
+                    w.stderr_, w.rejected);
+    }
+    return 0;
+  }};
+});
+}  // namespace

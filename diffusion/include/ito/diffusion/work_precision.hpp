@@ -1,0 +1,44 @@
+#pragma once
+/// \file work_precision.hpp
+/// \brief The reverse SDE of the VP forward SDE with the exact score of a
+/// Gaussian mixture, as an additive-noise problem for the work-precision study
+/// (ito/sde/work_precision.hpp).
+///
+/// Y(s) = X(T - s) solves dY = [g^2 score(Y, T - s) - f(Y, T - s)] ds + g(T - s) dW
+/// on s in [0, T - t_end] (reverse_sde.hpp) from Y(0) = x_T, the VP prior
+/// N(0, I) drawn per path as the samplers draw it (samplers.hpp block_prior).
+/// The drift is the exact score of the diffused mixture (gmm.hpp), so the
+/// only error is the integrator's. Drift evaluations are score evaluations.
+
+#include <ito/sde/problem.hpp>
+
+#include "forward_sde.hpp"
+#include "gmm.hpp"
+#include "reverse_sde.hpp"
+#include "samplers.hpp"
+
+namespace ito::diffusion {
+
+/// The exact mixture score, safe to call from several threads at once: each
+/// call diffuses the mixture to t afresh (K Cholesky factorisations of d x d).
+struct shared_gmm_score {
+  gaussian_mixture data;
+  vp_sde sde;
+  template <class S>
+  void operator()(const ensemble<S>& X, S t, ensemble<S>& out) const {
+    const gmm_score<vp_sde> local(data, sde);
+    local(X, t, out);
+  }
+};
+
+/// The VP reverse SDE of mixture g (vp_sde defaults: beta 0.1 .. 20, T = 1)
+/// from `paths` prior draws (seed) down to t_end (< 0: the SDE's eps = 1e-3),
+/// as an additive-noise problem with x0 = the d x paths prior draws.
+inline auto vp_reverse_problem(const gaussian_mixture& g, index_t paths, std::uint64_t seed = 0,
+                               double t_end = -1) {
+  const vp_sde f;
+  const ensemble<double> xT = detail::block_prior<double>(f, g.dim(), paths, seed, 0);
+  return reverse_sde<vp_sde, shared_gmm_score>{f, shared_gmm_score{g, f}}.problem<double>(xT, t_end);
+}
+
+}  // namespace ito::diffusion
