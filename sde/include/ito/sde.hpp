@@ -53,3 +53,4 @@
 #include "sde/validate/run.hpp"
 #include "sde/validate/state.hpp"
 #include "sde/weak_convergence.hpp"
+#include "sde/work_precision.hpp"
