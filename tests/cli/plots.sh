@@ -12,8 +12,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 cd "${ITO_SOURCE_DIR:?}"
-"$ito" demo --quick --out "$tmp" --only ou orders fokker-planck forward-reverse samplers forward-sdes > "$tmp/demo.log" 2>&1 ||
-  { cat "$tmp/demo.log"; fail "ito demo --quick exited $?"; }
+rc=0
+"$ito" demo --quick --out "$tmp" --only ou orders fokker-planck forward-reverse samplers forward-sdes > "$tmp/demo.log" 2>&1 || rc=$?
+[ "$rc" -eq 0 ] || { cat "$tmp/demo.log"; fail "ito demo --quick exited $rc"; }
 grep -q "demo: 6 of 6 parts passed" "$tmp/demo.log" || { cat "$tmp/demo.log"; fail "not all six parts passed"; }
 for png in ou_validation convergence fokker_planck forward_reverse_2d forward_reverse_2d_field samplers_compare forward_sdes; do
   [ -s "$tmp/$png.png" ] || fail "$png.png missing or empty"
