@@ -3,7 +3,7 @@
 /// \brief A score of any concrete type behind one type: code that takes the score as
 /// a template parameter (the samplers, the likelihood) is compiled once for it.
 ///
-/// any_score<S> holds a copy of a score that knows its dimension (dim()) and its
+/// An any_score holds a copy of a score that knows its dimension (dim()) and its
 /// exact divergence (divergence(X, t, div), div_j = sum_i d s_i / d x_i at column j),
 /// such as gmm_score or network_score. Calls go through one virtual function per
 /// batch (a d x N block), not per point, so the cost is one indirect call per score
