@@ -21,8 +21,10 @@
 /// in path-steps per sample); take
 ///   N_l = ceil(2 eps^-2 sqrt(V_l / C_l) sum_k sqrt(V_k C_k))
 /// (variance eps^2/2); once every level has its samples, estimate the bias by
-/// max(|E Y_L|, |E Y_{L-1}| / M^alpha) / (M^alpha - 1) and add a level while it
-/// exceeds eps / sqrt(2) (so the RMSE is at most eps). alpha, beta (and the
+/// max(|E Y_L|, |E Y_{L-1}| / M^alpha, |E Y_{L-2}| / M^(2 alpha)) / (M^alpha - 1)
+/// (Giles 2015's test over the last three levels, as in his mlmc.m; less likely than
+/// the last two to stop on a correction that is small by chance) and add a level
+/// while it exceeds eps / sqrt(2) (so the RMSE is at most eps). alpha, beta (and the
 /// cost rate) are fitted to the levels l >= 1 unless given.
 ///
 /// Determinism: the samples of level l are drawn in blocks of `block_size`
@@ -358,8 +360,13 @@ mlmc_result mlmc_adaptive(const char* method_name, const mlmc_options& o, Sample
       if (extra > 0.01 * have) pending = true;
     }
     if (pending) continue;
-    // bias estimate from the last two corrections
-    bias = std::max(ml[std::size_t(L)], ml[std::size_t(L - 1)] / std::pow(M, alpha)) / (std::pow(M, alpha) - 1);
+    // bias estimate from the last three levels (Giles 2015, Algorithm 1, as his mlmc.m:
+    // max over l = L-2..L of |E Y_l| M^(alpha (l - L)); at L = 2 this includes E Y_0 = E P_0,
+    // which keeps the algorithm from stopping at three levels unless the target is coarse)
+    double rem = 0;
+    for (index_t k = 0; k <= std::min<index_t>(2, L); ++k)
+      rem = std::max(rem, ml[std::size_t(L - k)] / std::pow(M, alpha * double(k)));
+    bias = rem / (std::pow(M, alpha) - 1);
     if (bias <= eps / std::sqrt(2.0)) break;
     if (L + 1 >= o.max_levels) {
       converged = false;

@@ -12,7 +12,7 @@
 /// The test. MLMC's error has two parts: the sampling error, with standard
 /// error s = sqrt(sum_l V_l / N_l), and the bias E P_L - E phi(X_T) of the
 /// finest level, which Giles' algorithm estimates by
-///   b = max(|E Y_L|, |E Y_{L-1}| / M^alpha) / (M^alpha - 1)
+///   b = max(|E Y_L|, |E Y_{L-1}| / M^alpha, |E Y_{L-2}| / M^(2 alpha)) / (M^alpha - 1)
 /// (Giles 2008, Oper. Res. 56(3), eq. (10); Giles 2015, Acta Numerica 24,
 /// sec. 2.1) and drives below eps / sqrt(2). A check therefore uses the
 /// combined error scale sqrt(s^2 + b^2) (at most ~eps):
