@@ -13,8 +13,8 @@
 ///
 /// Checks:
 ///  - forward, by Euler–Maruyama on the SDE: at three times spaced uniformly in the
-///    VP's log-SNR (t ~ 0.06, 0.17, 0.30: the linear VP turns the data into noise at
-///    t < 0.3) and at t = 1 the sample mean and covariance equal those of the exact
+///    VP's log-SNR (t = 0.050, 0.189, 0.449: the linear VP turns the data into noise
+///    by t ~ 0.5) and at t = 1 the sample mean and covariance equal those of the exact
 ///    marginal mixture (|z| < 5);
 ///  - reverse: the sliced Wasserstein-1 distance between the generated samples and
 ///    held-out data is within 2x (exact score) and 3x (MLP) of the floor: the mean
@@ -58,7 +58,7 @@ inline bool forward_reverse_2d(const options& opt, std::ostream& out) {
   const sde::index_t N = opt.quick ? 1000 : 4000;
   const sde::index_t shown = std::min<sde::index_t>(N, 1000);
   // the panels: times 3, 4, 5 of the grid uniform in the VP's log-SNR with 6 steps from
-  // t = 1 to 0.01 (t ~ 0.06, 0.17, 0.30: where the data turns into noise), rounded onto
+  // t = 1 to 0.01 (t = 0.050, 0.189, 0.449: where the data turns into noise), rounded onto
   // the forward (dt = 1e-3) and reverse (t_k = 1 - k 1e-3) grids
   std::vector<double> panel_times;
   {
