@@ -8,13 +8,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-if ! "$ito" mpi-info | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["mpi"] else 1)'; then
-  echo "SKIP: MPI not built (configure with -DITO_WITH_MPI=ON and Open MPI installed)"
-  exit 77
-fi
-command -v mpirun >/dev/null || { echo "SKIP: MPI built but mpirun not found"; exit 77; }
-mpi=(mpirun --oversubscribe)
-[ "$(id -u)" -eq 0 ] && mpi+=(--allow-run-as-root)
+source "${ITO_SOURCE_DIR:?}/tests/support/mpi_launcher.sh"
 
 ml=(mlmc --problem gbm --payoff call --mu 0.05 --sigma 0.4 --discount 0.05 --refinement 4 --rmse 3e-3 --seed 4 --json)
 "$ito" "${ml[@]}" --threads 1 >"$tmp/one.json"

@@ -10,13 +10,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-if ! "$ito" mpi-info | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["mpi"] else 1)'; then
-  echo "SKIP: MPI not built (configure with -DITO_WITH_MPI=ON and Open MPI installed)"
-  exit 77
-fi
-command -v mpirun >/dev/null || { echo "SKIP: MPI built but mpirun not found"; exit 77; }
-mpi=(mpirun --oversubscribe)
-[ "$(id -u)" -eq 0 ] && mpi+=(--allow-run-as-root)
+source "${ITO_SOURCE_DIR:?}/tests/support/mpi_launcher.sh"
 
 # the launch itself: 2 ranks seen, one line printed (rank 0 only)
 "${mpi[@]}" -np 2 "$ito" mpi-info >"$tmp/info"
