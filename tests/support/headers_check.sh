@@ -14,8 +14,11 @@ check() {
   return 0
 }
 export -f check
-n=$(find "$src/sde/include" "$src/diffusion/include" -name '*.hpp' | wc -l)
-if find "$src/sde/include" "$src/diffusion/include" -name '*.hpp' -print0 | sort -z | xargs -0 -n1 -P2 bash -c 'check "$0"'; then
+# The umbrella headers ito/sde.hpp and ito/diffusion.hpp only include the headers
+# checked here (and checked for completeness below), so they are self-contained when
+# those are; compiling them alone again would add the most expensive two units.
+n=$(find "$src/sde/include/ito/sde" "$src/diffusion/include/ito/diffusion" -name '*.hpp' | wc -l)
+if find "$src/sde/include/ito/sde" "$src/diffusion/include/ito/diffusion" -name '*.hpp' -print0 | sort -z | xargs -0 -n1 -P2 bash -c 'check "$0"'; then
   echo "$n headers compile on their own"
 else
   echo "some headers do not compile on their own"; exit 1

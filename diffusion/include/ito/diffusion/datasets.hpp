@@ -70,63 +70,27 @@ constexpr double pi = std::numbers::pi;
 /// \brief 8 gaussians: centres 4 (cos k pi/4, sin k pi/4), std 0.5, then / 1.414
 /// (toy_data.py), then / 2 here: centres on the circle of radius 2 / 1.414 ~ sqrt(2),
 /// component std 0.5 / (2 * 1.414) = 0.177. RMS spread 1.02.
-inline ensemble<double> eight_gaussians(index_t n, std::uint64_t seed) {
-  return detail::generate(n, seed, [](detail::toy_rng& rng) {
-    const double a = rng.integer(0, 7) * pi / 4;
-    const double x = rng.normal() * 0.5 + 4 * std::cos(a), y = rng.normal() * 0.5 + 4 * std::sin(a);
-    return std::pair{x / 1.414 / 2, y / 1.414 / 2};
-  });
-}
+ensemble<double> eight_gaussians(index_t n, std::uint64_t seed);
 
 /// \brief Two moons (sklearn make_moons, noise 0.1, then 2x + (-1, -0.2) as in
 /// toy_data.py), then / 1.5 here. Outer moon (cos u, sin u), inner moon
 /// (1 - cos u, 1/2 - sin u), u ~ U(0, pi), label ~ Bernoulli(1/2). RMS spread 0.95.
-inline ensemble<double> two_moons(index_t n, std::uint64_t seed) {
-  return detail::generate(n, seed, [](detail::toy_rng& rng) {
-    const bool inner = rng.integer(0, 1) == 1;
-    const double u = pi * rng.uniform();
-    double x = inner ? 1 - std::cos(u) : std::cos(u);
-    double y = inner ? 0.5 - std::sin(u) : std::sin(u);
-    x += 0.1 * rng.normal();
-    y += 0.1 * rng.normal();
-    return std::pair{(2 * x - 1) / 1.5, (2 * y - 0.2) / 1.5};
-  });
-}
+ensemble<double> two_moons(index_t n, std::uint64_t seed);
 
 /// \brief Swiss roll (sklearn make_swiss_roll, noise 1, coordinates (x, z),
 /// / 5 as in toy_data.py), then / 1.3 here: t = 1.5 pi (1 + 2u),
 /// (t cos t, t sin t) + N(0, I), / 6.5 overall. RMS spread 1.06.
-inline ensemble<double> swiss_roll(index_t n, std::uint64_t seed) {
-  return detail::generate(n, seed, [](detail::toy_rng& rng) {
-    const double t = 1.5 * pi * (1 + 2 * rng.uniform());
-    const double x = t * std::cos(t) + rng.normal(), z = t * std::sin(t) + rng.normal();
-    return std::pair{x / 5 / 1.3, z / 5 / 1.3};
-  });
-}
+ensemble<double> swiss_roll(index_t n, std::uint64_t seed);
 
 /// \brief Checkerboard (toy_data.py: x1 ~ U(-2, 2), x2 ~ U(0,1) - 2 Bernoulli
 /// + (floor(x1) mod 2), times 2), then / 2 here: uniform on the 8 dark squares
 /// of a 4 x 4 board on [-2, 2]^2. RMS spread 1.15.
-inline ensemble<double> checkerboard(index_t n, std::uint64_t seed) {
-  return detail::generate(n, seed, [](detail::toy_rng& rng) {
-    const double x1 = rng.uniform() * 4 - 2;
-    const double x2_ = rng.uniform() - rng.integer(0, 1) * 2;
-    const double parity = std::fmod(std::floor(x1), 2.0);
-    const double x2 = x2_ + (parity < 0 ? parity + 2 : parity);
-    return std::pair{x1, x2};  // toy_data.py's 2 * x1, / 2
-  });
-}
+ensemble<double> checkerboard(index_t n, std::uint64_t seed);
 
 /// \brief Rings (toy_data.py: 4 concentric circles of radii 3 (1, 3/4, 1/2, 1/4),
 /// noise std 0.08), then / 1.5 here: radii 2, 1.5, 1, 0.5, noise std 0.08/1.5.
 /// Ring ~ uniform, angle ~ U(0, 2 pi). RMS spread 0.97.
-inline ensemble<double> rings(index_t n, std::uint64_t seed) {
-  return detail::generate(n, seed, [](detail::toy_rng& rng) {
-    const double r = 3.0 * 0.25 * (rng.integer(0, 3) + 1);
-    const double a = 2 * pi * rng.uniform();
-    return std::pair{(r * std::cos(a) + 0.08 * rng.normal()) / 1.5, (r * std::sin(a) + 0.08 * rng.normal()) / 1.5};
-  });
-}
+ensemble<double> rings(index_t n, std::uint64_t seed);
 
 /// Radii of the rings data set (after scaling), innermost first.
 inline std::vector<double> rings_radii() { return {0.5, 1.0, 1.5, 2.0}; }
@@ -134,25 +98,12 @@ inline std::vector<double> rings_radii() { return {0.5, 1.0, 1.5, 2.0}; }
 /// \brief Pinwheel (toy_data.py: 5 arms, radial std 0.3, tangential std 0.1,
 /// rate 0.25; feature f = (1 + 0.3 z1, 0.1 z2) rotated by angle
 /// 2 pi k / 5 + 0.25 exp(f1) as f R, times 2), then / 1.5 here. RMS spread 0.98.
-inline ensemble<double> pinwheel(index_t n, std::uint64_t seed) {
-  return detail::generate(n, seed, [](detail::toy_rng& rng) {
-    const int k = rng.integer(0, 4);
-    const double f0 = 1 + 0.3 * rng.normal(), f1 = 0.1 * rng.normal();
-    const double a = 2 * pi * k / 5 + 0.25 * std::exp(f0);
-    const double c = std::cos(a), s = std::sin(a);
-    // einsum("ti,tij->tj", f, [[c, -s], [s, c]]) : row vector times R
-    return std::pair{2 * (f0 * c + f1 * s) / 1.5, 2 * (-f0 * s + f1 * c) / 1.5};
-  });
-}
+ensemble<double> pinwheel(index_t n, std::uint64_t seed);
 
 }  // namespace datasets
 
 /// Names accepted by make_dataset, in the order they are listed in errors.
-inline const std::vector<std::string>& dataset_names() {
-  static const std::vector<std::string> names{"8gaussians", "moons", "swissroll", "checkerboard",
-                                              "rings",      "pinwheel", "gmm"};
-  return names;
-}
+const std::vector<std::string>& dataset_names();
 
 /// \brief n samples (2 x n, or d x n for "gmm") of the named data set, seeded.
 ///
@@ -160,24 +111,7 @@ inline const std::vector<std::string>& dataset_names() {
 /// (samples of the mixture in the JSON file `gmm_json`, see load_gmm; the form
 /// "gmm:<path>" is accepted too). An unknown name throws ito::invalid_argument
 /// listing the valid ones.
-inline ensemble<double> make_dataset(const std::string& name, index_t n, std::uint64_t seed,
-                                     const std::string& gmm_json = {}) {
-  using fn = ensemble<double> (*)(index_t, std::uint64_t);
-  static const std::vector<std::pair<std::string, fn>> table{
-      {"8gaussians", datasets::eight_gaussians}, {"moons", datasets::two_moons},
-      {"swissroll", datasets::swiss_roll},       {"checkerboard", datasets::checkerboard},
-      {"rings", datasets::rings},                {"pinwheel", datasets::pinwheel}};
-  for (const auto& [key, f] : table)
-    if (key == name) return f(n, seed);
-  if (name == "gmm" || name.rfind("gmm:", 0) == 0) {
-    const std::string path = name == "gmm" ? gmm_json : name.substr(4);
-    ito::detail::require(!path.empty(), "dataset", name, "a mixture JSON file for 'gmm' (gmm:<path> or --gmm FILE)");
-    ito::detail::require(n >= 0, "n", n, "a sample count >= 0");
-    return load_gmm(path).sample(n, seed);
-  }
-  std::string valid;
-  for (const auto& v : dataset_names()) valid += (valid.empty() ? "" : ", ") + v;
-  throw ito::invalid_argument("dataset = '" + name + "': unknown; expected one of " + valid);
-}
+ensemble<double> make_dataset(const std::string& name, index_t n, std::uint64_t seed,
+                              const std::string& gmm_json = {});
 
 }  // namespace ito::diffusion

@@ -40,29 +40,15 @@ decltype(auto) with_checkpoint_score(const checkpoint& c, Fn&& fn, const std::st
 }
 
 /// n samples of the model in data units (samples and trajectory), by any sampler.
-inline sample_result<double> sample_model(const checkpoint& c, sampler_kind kind, index_t n,
-                                          const sampler_options& opt = {}) {
-  auto res = with_checkpoint_score(c, [&](const auto& sde, const auto& score) { return sample(kind, sde, score, n, opt); });
-  c.normalization.to_data(res.samples);
-  for (auto& x : res.trajectory) c.normalization.to_data(x);
-  return res;
-}
+/// (Compiled once, src/model.cpp: it instantiates every sampler for every forward SDE.)
+sample_result<double> sample_model(const checkpoint& c, sampler_kind kind, index_t n,
+                                   const sampler_options& opt = {});
 
 /// Log-density of each column of X (d x N, data units) under the model's
 /// probability-flow ODE: log p_y(y) - sum_i log scale_i with y = (X - mean) / scale.
 /// mean_nll is the NLL of y plus sum_i log scale_i; latent and prior_logp are those of y.
-inline likelihood_result model_log_likelihood(const checkpoint& c, const ensemble<double>& X,
-                                              const likelihood_options& opt = {}) {
-  check_checkpoint_dim(c, X.rows(), "checkpoint");
-  ensemble<double> Y = X;
-  c.normalization.to_model(Y);
-  auto res = with_checkpoint_score(c, [&](const auto& sde, const auto& score) { return log_likelihood(sde, score, Y, opt); });
-  const double J = c.normalization.log_scale_sum();
-  if (J != 0) {
-    res.logp.array() -= J;
-    res.mean_nll += J;
-  }
-  return res;
-}
+/// (Compiled once, src/model.cpp.)
+likelihood_result model_log_likelihood(const checkpoint& c, const ensemble<double>& X,
+                                       const likelihood_options& opt = {});
 
 }  // namespace ito::diffusion

@@ -73,26 +73,17 @@ std::vector<gaussian_moments> linear_sde_moments(AFn A, aFn a, BFn B, const Eige
   return out;
 }
 
-/// Constant coefficients: dX = (A X + a) dt + B dW.
-inline std::vector<gaussian_moments> linear_sde_moments(const Eigen::MatrixXd& A, const Eigen::VectorXd& a,
-                                                        const Eigen::MatrixXd& B, const Eigen::VectorXd& m0,
-                                                        const Eigen::MatrixXd& P0, double t0,
-                                                        const std::vector<double>& times,
-                                                        const moment_options& opt = {}) {
-  detail::require(A.rows() == m0.size() && A.cols() == m0.size(), "A rows", A.rows(), "d x d");
-  detail::require(a.size() == m0.size() && B.rows() == m0.size(), "a/B rows", B.rows(), "d");
-  return linear_sde_moments([&](double) -> const Eigen::MatrixXd& { return A; },
-                            [&](double) -> const Eigen::VectorXd& { return a; },
-                            [&](double) -> const Eigen::MatrixXd& { return B; }, m0, P0, t0, times, opt);
-}
+/// Constant coefficients: dX = (A X + a) dt + B dW. (Compiled: src/moments.cpp.)
+std::vector<gaussian_moments> linear_sde_moments(const Eigen::MatrixXd& A, const Eigen::VectorXd& a,
+                                                 const Eigen::MatrixXd& B, const Eigen::VectorXd& m0,
+                                                 const Eigen::MatrixXd& P0, double t0,
+                                                 const std::vector<double>& times,
+                                                 const moment_options& opt = {});
 
-/// Moment equations of a multivariate OU: A = -Theta, a = Theta mu.
-inline std::vector<gaussian_moments> ou_moments_ode(const multivariate_ou& ou, const Eigen::VectorXd& m0,
-                                                    const Eigen::MatrixXd& P0, double t0,
-                                                    const std::vector<double>& times,
-                                                    const moment_options& opt = {}) {
-  return linear_sde_moments(Eigen::MatrixXd(-ou.Theta), Eigen::VectorXd(ou.Theta * ou.mu), ou.B, m0, P0, t0,
-                            times, opt);
-}
+/// Moment equations of a multivariate OU: A = -Theta, a = Theta mu. (Compiled: src/moments.cpp.)
+std::vector<gaussian_moments> ou_moments_ode(const multivariate_ou& ou, const Eigen::VectorXd& m0,
+                                             const Eigen::MatrixXd& P0, double t0,
+                                             const std::vector<double>& times,
+                                             const moment_options& opt = {});
 
 }  // namespace ito::sde

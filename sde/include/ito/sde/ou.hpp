@@ -33,7 +33,6 @@
 #include <cmath>
 #include <limits>
 #include <type_traits>
-#include <unsupported/Eigen/MatrixFunctions>
 #include <utility>
 
 #include "error.hpp"
@@ -50,15 +49,8 @@ inline double one_minus_exp_over(double x) {
 
 /// A factor L with L L^T = C for a symmetric positive semidefinite C
 /// (eigen-decomposition, negative round-off eigenvalues clamped to 0).
-inline Eigen::MatrixXd psd_factor(const Eigen::MatrixXd& C) {
-  const Eigen::MatrixXd Cs = 0.5 * (C + C.transpose());
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(Cs);
-  if (es.info() != Eigen::Success) throw ito::numerical_error("psd_factor: eigen-decomposition failed");
-  const double tol = 1e-12 * std::max(1.0, es.eigenvalues().cwiseAbs().maxCoeff());
-  detail::require(es.eigenvalues().minCoeff() >= -tol, "covariance min eigenvalue",
-                  es.eigenvalues().minCoeff(), "a positive semidefinite matrix");
-  return es.eigenvectors() * es.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
-}
+/// (Compiled: src/ou.cpp.)
+Eigen::MatrixXd psd_factor(const Eigen::MatrixXd& C);
 
 }  // namespace detail
 
@@ -278,87 +270,32 @@ struct multivariate_ou {
   index_t dim() const { return Theta.rows(); }
   index_t noise_dim() const { return B.cols(); }
 
-  void validate() const {
-    detail::require(Theta.rows() > 0 && Theta.rows() == Theta.cols(), "Theta rows", Theta.rows(),
-                    "a square d x d matrix (" + std::to_string(Theta.cols()) + " columns)");
-    detail::require(mu.size() == Theta.rows(), "mu size", mu.size(), "d = " + std::to_string(Theta.rows()));
-    detail::require(B.rows() == Theta.rows() && B.cols() > 0, "B rows", B.rows(),
-                    "d = " + std::to_string(Theta.rows()) + " rows and m > 0 columns");
-    detail::require(Theta.allFinite() && mu.allFinite() && B.allFinite(), "Theta/mu/B", "non-finite entry",
-                    "finite values");
-  }
+  /// Throws ito::invalid_argument unless Theta is d x d, mu has d entries, B is d x m
+  /// (m > 0) and every entry is finite.
+  void validate() const;
 
   /// e^{-Theta h}.
-  Eigen::MatrixXd propagator(double h) const { return (-Theta * h).exp(); }
+  Eigen::MatrixXd propagator(double h) const;
   /// E[X_{s+h} | X_s = x] = mu + e^{-Theta h}(x - mu).
-  Eigen::VectorXd transition_mean(const Eigen::VectorXd& x, double h) const {
-    return mu + propagator(h) * (x - mu);
-  }
+  Eigen::VectorXd transition_mean(const Eigen::VectorXd& x, double h) const;
   /// Cov[X_{s+h} | X_s] = int_0^h e^{-Theta u} B B^T e^{-Theta^T u} du by Van Loan's method
   /// (C. Van Loan, IEEE TAC 23(3), 1978): with M = [[Theta, BB^T], [0, -Theta^T]] h,
   /// e^M = [[., F12], [0, F22]] and the covariance is F22^T F12.
   /// The block exponential contains e^{Theta h}, which overflows the cancellation
   /// for large ||Theta|| h, so it is evaluated at h / 2^k with ||Theta|| h / 2^k <= 1
   /// and doubled k times: Q(2u) = Q(u) + e^{-Theta u} Q(u) e^{-Theta^T u} (sums of PSD terms).
-  Eigen::MatrixXd transition_covariance(double h) const {
-    detail::require(std::isfinite(h) && h >= 0, "h", h, "a finite time step >= 0");
-    const index_t d = dim();
-    double u = h;
-    int k = 0;
-    const double nrm = Theta.lpNorm<Eigen::Infinity>();
-    while (nrm * u > 1.0 && k < 200) {
-      u /= 2;
-      ++k;
-    }
-    Eigen::MatrixXd M = Eigen::MatrixXd::Zero(2 * d, 2 * d);
-    M.topLeftCorner(d, d) = Theta * u;
-    M.topRightCorner(d, d) = B * B.transpose() * u;
-    M.bottomRightCorner(d, d) = -Theta.transpose() * u;
-    const Eigen::MatrixXd E = M.exp();
-    Eigen::MatrixXd Q = E.bottomRightCorner(d, d).transpose() * E.topRightCorner(d, d);
-    Eigen::MatrixXd A = propagator(u);
-    for (int i = 0; i < k; ++i) {
-      Q += A * Q * A.transpose();
-      A = A * A;
-    }
-    return 0.5 * (Q + Q.transpose());
-  }
+  Eigen::MatrixXd transition_covariance(double h) const;
   /// E X_t given E X_{t0} = m0.
-  Eigen::VectorXd mean(double t, const Eigen::VectorXd& m0, double t0 = 0) const {
-    return transition_mean(m0, t - t0);
-  }
+  Eigen::VectorXd mean(double t, const Eigen::VectorXd& m0, double t0 = 0) const;
   /// Cov X_t given Cov X_{t0} = P0: e^{-Theta h} P0 e^{-Theta^T h} + Q(h).
-  Eigen::MatrixXd covariance(double t, const Eigen::MatrixXd& P0, double t0 = 0) const {
-    const Eigen::MatrixXd A = propagator(t - t0);
-    return A * P0 * A.transpose() + transition_covariance(t - t0);
-  }
+  Eigen::MatrixXd covariance(double t, const Eigen::MatrixXd& P0, double t0 = 0) const;
   /// Cov(X_t, X_u) for t <= u: Cov X_t e^{-Theta^T (u - t)}.
-  Eigen::MatrixXd cross_covariance(double t, double u, const Eigen::MatrixXd& P0, double t0 = 0) const {
-    detail::require(u >= t, "u", u, ">= t = " + detail::to_text(t));
-    return covariance(t, P0, t0) * propagator(u - t).transpose();
-  }
+  Eigen::MatrixXd cross_covariance(double t, double u, const Eigen::MatrixXd& P0, double t0 = 0) const;
   /// True when every eigenvalue of Theta has a positive real part (mean reversion).
-  bool is_stable() const {
-    return Eigen::EigenSolver<Eigen::MatrixXd>(Theta, false).eigenvalues().real().minCoeff() > 0;
-  }
+  bool is_stable() const;
   /// Stationary covariance S: Theta S + S Theta^T = B B^T, solved as the Kronecker
   /// system (I (x) Theta + Theta (x) I) vec S = vec(B B^T) (fine for small d).
-  Eigen::MatrixXd stationary_covariance() const {
-    detail::require(is_stable(), "Theta", "an unstable matrix",
-                    "all eigenvalues with positive real part (a stationary law exists)");
-    const index_t d = dim();
-    Eigen::MatrixXd K = Eigen::MatrixXd::Zero(d * d, d * d);
-    const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(d, d);
-    for (index_t i = 0; i < d; ++i)
-      for (index_t j = 0; j < d; ++j) {
-        K.block(i * d, j * d, d, d) += I(i, j) * Theta;  // I (x) Theta
-        K.block(i * d, j * d, d, d) += Theta(i, j) * I;  // Theta (x) I
-      }
-    const Eigen::MatrixXd Q = B * B.transpose();
-    const Eigen::VectorXd s = K.partialPivLu().solve(Eigen::Map<const Eigen::VectorXd>(Q.data(), d * d));
-    Eigen::MatrixXd S = Eigen::Map<const Eigen::MatrixXd>(s.data(), d, d);
-    return 0.5 * (S + S.transpose());
-  }
+  Eigen::MatrixXd stationary_covariance() const;
 
   template <class S>
   void drift(const ensemble<S>& x, S, ensemble<S>& out) const {
