@@ -36,35 +36,11 @@
 #include <ito/diffusion/samplers/fast.hpp>
 #include <ito/diffusion/samplers/optimize.hpp>
 
+#include "samplers_bench.hpp"
+
 using namespace ito::diffusion;
 
-namespace {
-std::vector<std::string> split(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  for (std::string item; std::getline(ss, item, ',');)
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
-
-struct sampler_spec {
-  std::string name;
-  fast_method method;
-  int order;
-  bool deterministic;
-  std::string variant;  // after ':': released (dpmpp 3M) or bh1/bh2 (unipc)
-};
-
-// name<order>[:variant], e.g. dpmpp3, dpmpp3:released, unipc3:bh1
-sampler_spec parse_spec(const std::string& s) {
-  const auto colon = s.find(':');
-  const std::string head = s.substr(0, colon);
-  const std::string base = head.substr(0, head.size() - 1);
-  const int order = head.back() - '0';
-  const fast_method m = parse_fast_method(base);
-  return {s, m, order, m != fast_method::dpmpp_sde, colon == std::string::npos ? "" : s.substr(colon + 1)};
-}
-}  // namespace
+using namespace samplers_bench;
 
 int main(int argc, char** argv) {
   if (argc < 3) {
@@ -88,7 +64,7 @@ int main(int argc, char** argv) {
     else if (k == "--threads") threads = unsigned(std::stoul(v));
     else if (k == "--t-end") t_end = std::stod(v);
     else if (k == "--denoise-final") denoise = v == "1";
-    else if (k == "--nfe") { nfes.clear(); for (auto& x : split(v)) nfes.push_back(std::stoi(x)); }
+    else if (k == "--nfe") nfes = split_ints(v);
     else if (k == "--samplers") samplers = split(v);
     else if (k == "--schedules") schedules = split(v);
     else if (k == "--baselines") baselines = v == "1";
@@ -113,27 +89,8 @@ int main(int argc, char** argv) {
             << " directions; " << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
             << " s)\n";
 
-  auto base_options = [&](const sampler_spec& sp) {
-    fast_sampler_options o;
-    o.method = sp.method;
-    o.order = sp.order;
-    o.t_end = t_end;
-    o.denoise_final = denoise;
-    o.threads = threads;
-    o.seed = 0;
-    if (sp.variant == "released" || sp.variant == "taylor") o.dpmpp3 = parse_dpmpp3_coefficients(sp.variant);
-    else if (sp.variant == "uc") o.final_corrector = true, o.denoise_final = false;
-    else if (!sp.variant.empty()) o.unipc = parse_unipc_variant(sp.variant);
-    return o;
-  };
   // the converged ODE from the same prior noise (seed 0): 3M, 1000 logSNR steps
-  fast_sampler_options conv;
-  conv.method = fast_method::dpmpp;
-  conv.order = 3;
-  conv.steps = 1000;
-  conv.t_end = t_end;
-  conv.denoise_final = denoise;
-  conv.threads = threads;
+  const fast_sampler_options conv = converged_options(t_end, denoise, threads);
   const ensemble<double> converged = sample_fast(f, score, d, n, conv).samples;
   const quality_report qc = judge.assess(converged);
   std::cerr << "converged ODE (3M, 1000 steps): z " << qc.z << "\n";
@@ -180,7 +137,7 @@ int main(int argc, char** argv) {
       const step_schedule sk = parse_step_schedule(sched);
       if (sk == step_schedule::optimized && !sp.deterministic) continue;
       for (int nfe : nfes) {
-        fast_sampler_options o = base_options(sp);
+        fast_sampler_options o = base_options(sp, t_end, denoise, threads);
         o.nfe = nfe;
         if (sk == step_schedule::optimized) {
           // optimize the grid on other paths (seed 1) than the judged ones (seed 0)
@@ -192,11 +149,7 @@ int main(int argc, char** argv) {
             continue;
           }
           sv.info["mixture"] = mixture_path;
-          std::string file = sname;
-          for (auto& ch : file) if (ch == ':') ch = '_';
-          save_step_times(outdir + "/optimized_" + file + "_nfe" + std::to_string(nfe) + ".json", sv);
-          std::cerr << sname << " nfe " << nfe << ": objective " << sv.info["objective_start"] << " -> "
-                    << sv.info["objective_optimized"] << " (" << sv.info["seconds"] << " s)\n";
+          save_grid(outdir, sname, nfe, sv);
           o.times = sv.times;
         } else {
           o.schedule = sk;

@@ -21,17 +21,18 @@ namespace ito::diffusion {
 /// One SDE-DPM-Solver++ step of order 1 or 2 from ms to mt, in place on x (z: fresh normals).
 template <class S>
 void dpmpp_sde_step(const prediction_history<S>& H, const marginal_coeffs& ms, const marginal_coeffs& mt, int order,
-                    const ensemble<S>& z, ensemble<S>& x, ensemble<S>& D1) {
+                    const ensemble<S>& z, ensemble<S>& x) {
   ito::detail::require(order >= 1 && order <= 2 && order <= H.size, "dpmpp-sde order", order,
                        "1 or 2 and at most the number of previous predictions");
   const double h = mt.lambda - ms.lambda;
   const double e2 = -std::expm1(-2 * h);  // 1 - e^{-2h}
-  const S cy = S(mt.s / ms.s * std::exp(-h)), c0 = S(mt.a * e2), cz = S(mt.s * std::sqrt(e2));
-  x.array() = cy * (x.array() - S(ms.b)) + c0 * H.m[0].array() + cz * z.array() + S(mt.b);
-  if (order == 2) {
+  const S cy = S(mt.s / ms.s * std::exp(-h)), c0 = S(mt.a * e2), cz = S(mt.s * std::sqrt(e2)), cb = S(mt.b) - cy * S(ms.b);
+  if (order == 1) {
+    x.array() = cy * x.array() + c0 * H.m[0].array() + cz * z.array() + cb;
+  } else {  // one pass: c0 (m0 + D1 / 2) with D1 = (m0 - m1) / r0
     const double r0 = (H.lambda[0] - H.lambda[1]) / h;
-    D1.array() = (H.m[0].array() - H.m[1].array()) / S(r0);
-    x.array() += S(0.5) * c0 * D1.array();
+    const S c1 = S(0.5 / r0) * c0;
+    x.array() = cy * x.array() + (c0 + c1) * H.m[0].array() - c1 * H.m[1].array() + cz * z.array() + cb;
   }
 }
 

@@ -19,9 +19,10 @@
 ///    on by default and is the Euler step to sigma = 0 of Karras et al.
 ///  - unipc with final_corrector (and without denoise_final) spends that evaluation on
 ///    UniC for the last step instead (x0_hat at the predicted end point corrects it).
-/// Noise: the prior of path j is draw 0 of path j on the Philox stream `sampler`, the
-/// r-th noise vector is draw r (exponential.hpp): results do not depend on the block
-/// size or the thread count.
+/// Noise: the prior of path j is draw 0 of path j on the Philox stream `sampler`
+/// (exponential.hpp), the r-th noise vector is step r of path j's counter-based stream
+/// (seed, sampler), drawn in vectorized blocks (model.hpp): results do not depend on the
+/// block size or the thread count.
 
 #include <chrono>
 #include <memory>
@@ -254,7 +255,7 @@ void run_fast_block(Model& model, const fast_sampler_options& o, const fast_plan
           dpmpp_step(H, ms, mt, plan.orders[std::size_t(k)], x, a, b, o.dpmpp3);
         } else {
           model.normals(c);
-          dpmpp_sde_step(H, ms, mt, plan.orders[std::size_t(k)], c, x, a);
+          dpmpp_sde_step(H, ms, mt, plan.orders[std::size_t(k)], c, x);
         }
       }
       break;
