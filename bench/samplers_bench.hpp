@@ -2,6 +2,8 @@
 // What bench/samplers_quality.cpp (exact mixture scores) and bench/samplers_trained.cpp
 // (trained networks) share: the sampler names name<order>[:variant], list options, and
 // saving an optimized grid as OUTDIR/optimized_<sampler>_nfe<N>.json.
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -9,6 +11,7 @@
 
 #include <ito/diffusion/samplers/fast.hpp>
 #include <ito/diffusion/step_schedules.hpp>
+#include <ito/sde/error.hpp>
 
 namespace samplers_bench {
 
@@ -24,6 +27,15 @@ inline std::vector<int> split_ints(const std::string& s) {
   std::vector<int> out;
   for (const auto& x : split(s)) out.push_back(std::stoi(x));
   return out;
+}
+
+/// OUTDIR/quality.csv opened for writing, OUTDIR created if missing; throws
+/// ito::io_error when the file cannot be written (rows are never lost silently).
+inline std::ofstream open_quality_csv(const std::string& outdir) {
+  std::filesystem::create_directories(outdir);
+  std::ofstream csv(outdir + "/quality.csv");
+  if (!csv) throw ito::io_error(outdir + "/quality.csv: cannot open for writing");
+  return csv;
 }
 
 struct sampler_spec {

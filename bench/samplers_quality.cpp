@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
   const quality_report qc = judge.assess(converged);
   std::cerr << "converged ODE (3M, 1000 steps): z " << qc.z << "\n";
 
-  std::ofstream csv(outdir + "/quality.csv");
+  std::ofstream csv = open_quality_csv(outdir);
   csv << "sampler,schedule,nfe,n,sw1,floor_mean,floor_sd,ratio,z,weights_max_abs_z,paired_rms,seconds\n";
   auto row = [&](const std::string& name, const std::string& sched, double nfe, const ensemble<double>& X,
                  double paired, double secs) {

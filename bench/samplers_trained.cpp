@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
             << " generator draws; reference " << qo.reference_size << " draws, " << qo.projections << " directions; "
             << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s)\n";
 
-  std::ofstream csv(outdir + "/quality.csv");
+  std::ofstream csv = open_quality_csv(outdir);
   csv << "sampler,schedule,nfe,n,sw1,floor_mean,floor_sd,ratio,z,weights_max_abs_z,paired_rms,seconds\n";
   auto row = [&](const std::string& name, const std::string& sched, double nfe, ensemble<double> X, double secs) {
     c.normalization.to_data(X);  // model units -> data units
