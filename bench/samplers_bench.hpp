@@ -43,17 +43,20 @@ struct sampler_spec {
   ito::diffusion::fast_method method;
   int order;
   bool deterministic;
-  std::string variant;  // after ':': released/taylor (dpmpp 3M), bh1/bh2 (unipc), uc (unipc final corrector)
+  std::string variant;  // after ':': released/taylor (dpmpp 3M), bh1/bh2 (unipc), uc (unipc final corrector),
+                        // churn<S> (edm with S_churn = S; S_tmin, S_tmax, S_noise at their defaults)
 };
 
-/// name<order>[:variant], e.g. dpmpp3, dpmpp3:released, unipc3:bh1
+/// name<order>[:variant], e.g. dpmpp3, dpmpp3:released, unipc3:bh1, edm2:churn40
 inline sampler_spec parse_spec(const std::string& s) {
   const auto colon = s.find(':');
   const std::string head = s.substr(0, colon);
   const std::string base = head.substr(0, head.size() - 1);
   const int order = head.back() - '0';
   const auto m = ito::diffusion::parse_fast_method(base);
-  return {s, m, order, m != ito::diffusion::fast_method::dpmpp_sde, colon == std::string::npos ? "" : s.substr(colon + 1)};
+  const std::string variant = colon == std::string::npos ? "" : s.substr(colon + 1);
+  const bool churn = variant.rfind("churn", 0) == 0;  // edm<order>:churn<S_churn>: stochastic
+  return {s, m, order, m != ito::diffusion::fast_method::dpmpp_sde && !churn, variant};
 }
 
 /// The sampler options of `sp` (seed 0, final denoising as asked; the variant applied).
@@ -69,6 +72,7 @@ inline ito::diffusion::fast_sampler_options base_options(const sampler_spec& sp,
   o.seed = 0;
   if (sp.variant == "released" || sp.variant == "taylor") o.dpmpp3 = parse_dpmpp3_coefficients(sp.variant);
   else if (sp.variant == "uc") o.final_corrector = true, o.denoise_final = false;
+  else if (sp.variant.rfind("churn", 0) == 0) o.churn.churn = std::stod(sp.variant.substr(5));
   else if (!sp.variant.empty()) o.unipc = parse_unipc_variant(sp.variant);
   return o;
 }
