@@ -10,7 +10,7 @@
 #include "em_ou_workload.hpp"
 #include "registry.hpp"
 
-namespace {
+namespace cmd_bench {
 struct options {
   ito::bench::em_ou_params params;
   unsigned threads = 0;
@@ -59,4 +59,4 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
     return 0;
   }};
 });
-}  // namespace
+}  // namespace cmd_bench

@@ -16,7 +16,7 @@
 #include "common.hpp"
 #include "registry.hpp"
 
-namespace {
+namespace cmd_bench_nn {
 
 namespace d = ito::diffusion;
 using clock_type = std::chrono::steady_clock;
@@ -138,4 +138,4 @@ const bool registered_sample = ito::cli::add_command([](CLI::App& app) {
   }};
 });
 
-}  // namespace
+}  // namespace cmd_bench_nn

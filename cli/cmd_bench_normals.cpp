@@ -15,7 +15,7 @@
 #include "bench_parent.hpp"
 #include "registry.hpp"
 
-namespace {
+namespace cmd_bench_normals {
 struct options {
   unsigned threads = 0;
   double normals = 4e8;
@@ -76,4 +76,4 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
     return 0;
   }};
 });
-}  // namespace
+}  // namespace cmd_bench_normals

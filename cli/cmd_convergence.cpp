@@ -6,7 +6,7 @@
 #include "convergence_run.hpp"
 #include "registry.hpp"
 
-namespace {
+namespace cmd_convergence {
 struct options {
   std::string problem = "gbm", method = "em";
   ito::sde::convergence_options study;
@@ -41,4 +41,4 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
     return 0;
   }};
 });
-}  // namespace
+}  // namespace cmd_convergence

@@ -8,7 +8,7 @@
 #include "common.hpp"
 #include "registry.hpp"
 
-namespace {
+namespace cmd_data {
 struct options {
   std::string dataset, gmm, out;
   long long n = 1000;
@@ -51,4 +51,4 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
     return 0;
   }};
 });
-}  // namespace
+}  // namespace cmd_data

@@ -11,7 +11,7 @@
 #include "demo.hpp"
 #include "registry.hpp"
 
-namespace {
+namespace cmd_demo {
 struct options {
   std::string out = "out/demo";
   bool quick = false;
@@ -53,4 +53,4 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
     return failed == 0 ? 0 : 1;
   }};
 });
-}  // namespace
+}  // namespace cmd_demo

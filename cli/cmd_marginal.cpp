@@ -5,7 +5,7 @@
 #include "common.hpp"
 #include "registry.hpp"
 
-namespace {
+namespace cmd_marginal {
 struct options {
   ito::cli::sde_options sde;
   double t = 1.0;
@@ -45,4 +45,4 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
     return 0;
   }};
 });
-}  // namespace
+}  // namespace cmd_marginal

@@ -14,7 +14,7 @@
 #include "common.hpp"
 #include "registry.hpp"
 
-namespace {
+namespace cmd_metrics {
 struct options {
   std::string a, b, ref, reference, paired;
   ito::diffusion::metric_options metric;
@@ -149,4 +149,4 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
     return run_pair(*o);
   }};
 });
-}  // namespace
+}  // namespace cmd_metrics

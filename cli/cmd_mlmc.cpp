@@ -19,7 +19,7 @@
 #include <ito/sde/mlmc/mpi.hpp>
 #endif
 
-namespace {
+namespace cmd_mlmc {
 constexpr const char* problem_names = "gbm|ou|cir";
 constexpr const char* payoff_names = "mean|second-moment|call|average|barrier";
 
@@ -168,4 +168,4 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
     return 0;
   }};
 });
-}  // namespace
+}  // namespace cmd_mlmc

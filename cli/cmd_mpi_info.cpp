@@ -7,7 +7,7 @@
 #include "registry.hpp"
 #include "solve_dispatch.hpp"
 
-namespace {
+namespace cmd_mpi_info {
 #if defined(ITO_WITH_MPI) && ITO_WITH_MPI
 // Start MPI (when launched by mpirun) before main parses anything, so that
 // only rank 0 prints, argument errors included.
@@ -31,4 +31,4 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
     return 0;
   }};
 });
-}  // namespace
+}  // namespace cmd_mpi_info

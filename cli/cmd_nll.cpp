@@ -12,7 +12,7 @@
 #include "common.hpp"
 #include "registry.hpp"
 
-namespace {
+namespace cmd_nll {
 struct options {
   ito::cli::sde_options sde;
   ito::cli::score_options score;
@@ -86,4 +86,4 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
     return 0;
   }};
 });
-}  // namespace
+}  // namespace cmd_nll

@@ -16,7 +16,7 @@
 #include "common.hpp"
 #include "registry.hpp"
 
-namespace {
+namespace cmd_sample {
 struct options {
   ito::cli::sde_options sde;
   ito::cli::score_options score;
@@ -276,4 +276,4 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
   sub->add_flag("--json", o->json, "print a JSON summary");
   return ito::cli::command{sub, [o]() { return run(*o); }};
 });
-}  // namespace
+}  // namespace cmd_sample

@@ -7,7 +7,7 @@
 #include "common.hpp"
 #include "registry.hpp"
 
-namespace {
+namespace cmd_schedule {
 struct options {
   std::string kind = "linear";
   long long steps = 1000;
@@ -43,4 +43,4 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
     return 0;
   }};
 });
-}  // namespace
+}  // namespace cmd_schedule

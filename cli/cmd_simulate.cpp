@@ -11,7 +11,7 @@
 #include "registry.hpp"
 #include "solve_dispatch.hpp"
 
-namespace {
+namespace cmd_simulate {
 struct options {
   std::string problem = "ou", method = "em", out;
   double kappa = 2, theta = 0.5, sigma = 0.8, alpha = 1.01, beta = 0.87, a = 1, t1 = 1;
@@ -92,4 +92,4 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
     return 0;
   }};
 });
-}  // namespace
+}  // namespace cmd_simulate

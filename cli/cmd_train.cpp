@@ -19,7 +19,7 @@
 #include "common.hpp"
 #include "registry.hpp"
 
-namespace {
+namespace cmd_train {
 
 namespace d = ito::diffusion;
 
@@ -224,4 +224,4 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
   }};
 });
 
-}  // namespace
+}  // namespace cmd_train

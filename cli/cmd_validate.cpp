@@ -41,7 +41,7 @@
 #include <ito/sde/validate/mpi.hpp>
 #endif
 
-namespace {
+namespace cmd_validate {
 using namespace ito::sde;
 
 struct options {
@@ -479,4 +479,4 @@ ito::cli::command add(CLI::App& app, const std::string& name, bool ou_only) {
 const bool registered_validate = ito::cli::add_command([](CLI::App& app) { return add(app, "validate", false); });
 const bool registered_validate_ou =
     ito::cli::add_command([](CLI::App& app) { return add(app, "validate-ou", true); });
-}  // namespace
+}  // namespace cmd_validate

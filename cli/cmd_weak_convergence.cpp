@@ -10,7 +10,7 @@
 #include "methods.hpp"
 #include "registry.hpp"
 
-namespace {
+namespace cmd_weak_convergence {
 constexpr const char* problem_names = "gbm|ou|sinh|additive";
 
 struct options {
@@ -97,4 +97,4 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
     return 0;
   }};
 });
-}  // namespace
+}  // namespace cmd_weak_convergence

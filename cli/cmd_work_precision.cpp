@@ -11,7 +11,7 @@
 
 #include "registry.hpp"
 
-namespace {
+namespace cmd_work_precision {
 struct options {
   std::string problem = "gbm";
   std::string mixture = std::string(ITO_SOURCE_DIR) + "/bench/data/thin2d.json";
@@ -124,4 +124,4 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
     return 0;
   }};
 });
-}  // namespace
+}  // namespace cmd_work_precision

@@ -10,7 +10,7 @@
 #include "convergence_run.hpp"
 #include "demo.hpp"
 
-namespace {
+namespace demo_core {
 using namespace ito::sde;
 
 // seed 004 appendix: E X_t = theta + (x0 - theta) e^{-kappa t}, Var X_t = sigma^2 (1 - e^{-2 kappa t}) / (2 kappa)
@@ -93,4 +93,4 @@ bool convergence_table(ito::cli::demo_context& c) {
 
 const bool r1 = ito::cli::add_demo_part({10, "ou-em", "Euler-Maruyama OU ensemble against the exact moments", ou_ensemble});
 const bool r2 = ito::cli::add_demo_part({20, "convergence", "Convergence orders of the steppers", convergence_table});
-}  // namespace
+}  // namespace demo_core

@@ -8,7 +8,7 @@
 #include "demo.hpp"
 #include "examples.hpp"  // the six examples, compiled once in ito_examples
 
-namespace {
+namespace demo_examples {
 
 std::string shell_quote(const std::string& s) {
   std::string q = "'";
@@ -80,4 +80,4 @@ const bool r70 = ito::cli::add_demo_part(part(70, "samplers", "samplers_compare"
 const bool r80 = ito::cli::add_demo_part(
     part(80, "forward-sdes", "forward_sdes", "Example 6: VP, VE and OU side by side (seed 004 sec. 3)", forward_sdes));
 
-}  // namespace
+}  // namespace demo_examples

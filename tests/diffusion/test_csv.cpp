@@ -6,20 +6,17 @@
 #include <ito/diffusion/csv.hpp>
 #include <limits>
 #include <string>
+#include "support/temp_files.hpp"
 
 using namespace ito::diffusion;
 using Eigen::Index;
 
 namespace {
-std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("ito_test_csv_" + name)).string();
-}
-void write_text(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 // The message of the format_error read_csv throws for `text` (fails the test if none).
 std::string error_for(const std::string& text) {
-  const std::string path = temp_path("bad.csv");
-  write_text(path, text);
+  const std::string path = ito::test::temp_path("csv_bad.csv");
+  ito::test::write_text(path, text);
   try {
     (void)read_csv(path);
   } catch (const ito::format_error& e) {
@@ -35,7 +32,7 @@ TEST_CASE("csv: write then read gives the same ensemble bit for bit") {
   X << 0.1, -2.5e-300, 1e300, 3.0, -0.0,  //
       1.0 / 3.0, 2.0 / 7.0, 123456789.123456789, std::numeric_limits<double>::min(), 42,  //
       -1, 0, 1, 5e-324, std::numeric_limits<double>::max();
-  const std::string path = temp_path("roundtrip.csv");
+  const std::string path = ito::test::temp_path("csv_roundtrip.csv");
   write_csv(path, X);
   CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
   const csv_table t = read_csv_table(path);
@@ -54,8 +51,8 @@ TEST_CASE("csv: write then read gives the same ensemble bit for bit") {
 }
 
 TEST_CASE("csv: tolerant of spaces, CRLF, blank lines, a leading '+', no trailing newline") {
-  const std::string path = temp_path("loose.csv");
-  write_text(path, "x, y\r\n\r\n 1.5 , +2\r\n\n-3,4e1");
+  const std::string path = ito::test::temp_path("csv_loose.csv");
+  ito::test::write_text(path, "x, y\r\n\r\n 1.5 , +2\r\n\n-3,4e1");
   const ensemble<double> X = read_csv(path);
   REQUIRE(X.rows() == 2);
   REQUIRE(X.cols() == 2);
@@ -67,7 +64,7 @@ TEST_CASE("csv: tolerant of spaces, CRLF, blank lines, a leading '+', no trailin
 }
 
 TEST_CASE("csv: each bad input gives a format_error naming file, line and column") {
-  const std::string f = temp_path("bad.csv");
+  const std::string f = ito::test::temp_path("csv_bad.csv");
   CHECK(error_for("x,y\n1,2\n3,abc\n") == f + ":3:2: 'abc' is not a number");
   CHECK(error_for("1,2\n3\n").find(f + ":2:2: ragged row: 1 cells, expected 2") == 0);
   CHECK(error_for("1,2\n3,4,5\n").find(f + ":2:3: ragged row: 3 cells, expected 2") == 0);
@@ -79,5 +76,5 @@ TEST_CASE("csv: each bad input gives a format_error naming file, line and column
   CHECK(error_for("\n\n").find("no data rows") != std::string::npos);
   CHECK(error_for("x,y\n").find("no data rows after the header") != std::string::npos);
   std::filesystem::remove(f);
-  CHECK_THROWS_WITH_AS(read_csv(temp_path("missing.csv")), doctest::Contains("cannot open"), ito::io_error);
+  CHECK_THROWS_WITH_AS(read_csv(ito::test::temp_path("csv_missing.csv")), doctest::Contains("cannot open"), ito::io_error);
 }

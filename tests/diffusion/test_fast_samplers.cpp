@@ -13,25 +13,26 @@
 #include <ito/diffusion/samplers/optimize.hpp>
 
 #include "support/gaussian_oracle.hpp"
+#include "support/quick_mode.hpp"
 
 using namespace ito::diffusion;
 
 namespace {
-Eigen::VectorXd mean2() { return (Eigen::VectorXd(2) << 1.0, -0.5).finished(); }
-Eigen::MatrixXd cov2() { return (Eigen::MatrixXd(2, 2) << 0.5, 0.2, 0.2, 0.1).finished(); }
+Eigen::VectorXd gaussian_mean() { return (Eigen::VectorXd(2) << 1.0, -0.5).finished(); }
+Eigen::MatrixXd gaussian_cov() { return (Eigen::MatrixXd(2, 2) << 0.5, 0.2, 0.2, 0.1).finished(); }
 
 /// The exact probability-flow map from the prior draw at T to t for Gaussian data N(m, C):
 /// linear, diagonal in C's eigenbasis: x_t = mu_t + Sigma_t^{1/2} Sigma_T^{-1/2} (x_T - mu_T).
 template <class F>
 Eigen::MatrixXd exact_flow(const F& f, const Eigen::MatrixXd& XT, double t) {
-  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(cov2());
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(gaussian_cov());
   const auto var = [&](double u) {
     const double a = f.mean_coeff(u), s = f.std(u);
     return (a * a * es.eigenvalues().array() + s * s).eval();
   };
   const Eigen::ArrayXd scale = (var(t) / var(f.T())).sqrt();
-  const Eigen::VectorXd muT = f.mean_coeff(f.T()) * mean2().array() + f.mean_offset(f.T());
-  const Eigen::VectorXd mut = f.mean_coeff(t) * mean2().array() + f.mean_offset(t);
+  const Eigen::VectorXd muT = f.mean_coeff(f.T()) * gaussian_mean().array() + f.mean_offset(f.T());
+  const Eigen::VectorXd mut = f.mean_coeff(t) * gaussian_mean().array() + f.mean_offset(t);
   const Eigen::MatrixXd Z = es.eigenvectors().transpose() * (XT.colwise() - muT);
   return (es.eigenvectors() * (scale.matrix().asDiagonal() * Z)).colwise() + mut;
 }
@@ -47,7 +48,7 @@ Eigen::MatrixXd prior(const F& f, index_t n, std::uint64_t seed) {
 /// Max error against the exact map at t_end for K steps.
 template <class F>
 double flow_error(const F& f, fast_sampler_options o, index_t K, index_t n = 64) {
-  ito::test::gaussian_oracle<F> oracle(f, mean2(), cov2());
+  ito::test::gaussian_oracle<F> oracle(f, gaussian_mean(), gaussian_cov());
   o.steps = K;
   o.nfe = 0;
   o.denoise_final = false;
@@ -165,7 +166,7 @@ TEST_CASE("variants: released 3M is order 2, UniPC bh1 keeps its order, the fina
 
 TEST_CASE("--nfe is exact: the measured score evaluations per sample equal the plan's") {
   const vp_sde f;
-  ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());
+  ito::test::gaussian_oracle<vp_sde> oracle(f, gaussian_mean(), gaussian_cov());
   for (auto m : {fast_method::dpm, fast_method::dpmpp, fast_method::dpmpp_sde, fast_method::unipc, fast_method::edm})
     for (int order = 1; order <= max_order(m); ++order)
       for (index_t nfe : {3, 5, 8, 10, 15, 20})
@@ -239,7 +240,7 @@ TEST_CASE("step schedules: endpoints, monotone, the log-SNR grid uniform in lamb
 
 TEST_CASE("optimized grid: never worse than its start, saved and loaded exactly") {
   const vp_sde f;
-  ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());
+  ito::test::gaussian_oracle<vp_sde> oracle(f, gaussian_mean(), gaussian_cov());
   const fast_sampler_options o = dpmpp2_one_thread();
   const auto start = step_times(f, step_schedule::uniform, 6, 1e-3);
   const index_t n = 64;
@@ -262,7 +263,7 @@ TEST_CASE("optimized grid: never worse than its start, saved and loaded exactly"
 
 TEST_CASE("optimize_fast_schedule: a valid grid, never worse than log-SNR on its objective, on other paths better too") {
   const vp_sde f;
-  ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());
+  ito::test::gaussian_oracle<vp_sde> oracle(f, gaussian_mean(), gaussian_cov());
   fast_sampler_options o = dpmpp2_one_thread();
   o.nfe = 6;
   o.t_end = 1e-3;
@@ -299,8 +300,8 @@ TEST_CASE("optimize_fast_schedule: a valid grid, never worse than log-SNR on its
 
 TEST_CASE("stochastic samplers reproduce the data law: mean and covariance within 5 standard errors") {
   const vp_sde f;
-  ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());
-  const index_t n = std::getenv("ITO_QUICK") ? 4000 : 20000;
+  ito::test::gaussian_oracle<vp_sde> oracle(f, gaussian_mean(), gaussian_cov());
+  const index_t n = ito::test::quick() ? 4000 : 20000;
   for (int which = 0; which < 2; ++which) {
     fast_sampler_options o;
     o.method = which == 0 ? fast_method::dpmpp_sde : fast_method::edm;
@@ -312,10 +313,10 @@ TEST_CASE("stochastic samplers reproduce the data law: mean and covariance withi
     const Eigen::VectorXd m = r.samples.rowwise().mean();
     const Eigen::MatrixXd D = r.samples.colwise() - m;
     const Eigen::MatrixXd C = D * D.transpose() / double(n - 1);
-    const Eigen::MatrixXd C0 = cov2();
+    const Eigen::MatrixXd C0 = gaussian_cov();
     INFO(r.sampler << ": mean " << m.transpose() << ", cov " << C.reshaped().transpose());
     for (int i = 0; i < 2; ++i) {
-      CHECK(std::abs(m(i) - mean2()(i)) < 5 * std::sqrt(C0(i, i) / double(n)));
+      CHECK(std::abs(m(i) - gaussian_mean()(i)) < 5 * std::sqrt(C0(i, i) / double(n)));
       for (int j = 0; j < 2; ++j)
         CHECK(std::abs(C(i, j) - C0(i, j)) < 5 * std::sqrt((C0(i, i) * C0(j, j) + C0(i, j) * C0(i, j)) / double(n)) + 2e-3);
     }
@@ -324,7 +325,7 @@ TEST_CASE("stochastic samplers reproduce the data law: mean and covariance withi
 
 TEST_CASE("results do not depend on threads or block size; bad arguments are named") {
   const vp_sde f;
-  ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());
+  ito::test::gaussian_oracle<vp_sde> oracle(f, gaussian_mean(), gaussian_cov());
   fast_sampler_options o;
   o.method = fast_method::dpmpp_sde;
   o.nfe = 10;

@@ -9,6 +9,7 @@
 #include <ito/diffusion/gmm.hpp>
 #include <numbers>
 #include <string>
+#include "support/temp_files.hpp"
 
 using namespace ito::diffusion;
 using vec = gaussian_mixture::vec;
@@ -35,11 +36,6 @@ double gauss2(double x, double y, double mx, double my, const mat& C) {
   return std::exp(-0.5 * q) / (2 * std::numbers::pi * std::sqrt(det));
 }
 
-std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("ito_test_gmm_" + name)).string();
-}
-
-void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 }  // namespace
 
@@ -203,7 +199,7 @@ TEST_CASE("gmm: invalid mixtures are rejected with clear messages") {
 
 TEST_CASE("gmm: JSON round trip and bad-JSON errors name file and key") {
   const auto g = example_mixture();
-  const std::string path = temp_path("roundtrip.json");
+  const std::string path = ito::test::temp_path("gmm_roundtrip.json");
   save_gmm(path, g);
   CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
   const auto h = load_gmm(path);
@@ -215,9 +211,9 @@ TEST_CASE("gmm: JSON round trip and bad-JSON errors name file and key") {
   }
   std::filesystem::remove(path);
 
-  const std::string bad = temp_path("bad.json");
+  const std::string bad = ito::test::temp_path("gmm_bad.json");
   auto error_of = [&](const std::string& text) -> std::string {
-    write_text(bad, text);
+    ito::test::write_text(bad, text);
     try {
       (void)load_gmm(bad);
     } catch (const std::exception& e) {
@@ -238,5 +234,5 @@ TEST_CASE("gmm: JSON round trip and bad-JSON errors name file and key") {
   CHECK(error_of("{\"weights\": [1,").find(bad) == 0);  // every message starts with the file
   CHECK_THROWS_AS(load_gmm(bad), ito::format_error);
   std::filesystem::remove(bad);
-  CHECK_THROWS_WITH_AS(load_gmm(temp_path("does_not_exist.json")), doctest::Contains("cannot open"), ito::io_error);
+  CHECK_THROWS_WITH_AS(load_gmm(ito::test::temp_path("gmm_does_not_exist.json")), doctest::Contains("cannot open"), ito::io_error);
 }

@@ -8,8 +8,6 @@
 using namespace ito::diffusion;
 
 namespace {
-Eigen::VectorXd mean2() { return (Eigen::VectorXd(2) << 1.0, -0.5).finished(); }
-Eigen::MatrixXd cov2() { return (Eigen::MatrixXd(2, 2) << 0.5, 0.2, 0.2, 0.3).finished(); }
 
 // The same oracle without its divergence(): forces the finite-difference JVPs.
 template <class F>
@@ -23,7 +21,7 @@ struct no_div {
 TEST_CASE_TEMPLATE("probability-flow log-density matches the true density (exact score)", F, vp_sde, subvp_sde,
                    ve_sde) {
   const F f{};
-  ito::test::gaussian_oracle<F> oracle(f, mean2(), cov2());
+  ito::test::gaussian_oracle<F> oracle(f, ito::test::mean2(), ito::test::cov2());
   boost::random::mt19937_64 eng(1);
   const Eigen::MatrixXd X = oracle.sample(200, eng);
   const Eigen::VectorXd truth = oracle.logpdf(X, 0.0);
@@ -49,7 +47,7 @@ TEST_CASE_TEMPLATE("probability-flow log-density matches the true density (exact
 
 TEST_CASE("Hutchinson's estimator is unbiased: the mean NLL matches within its standard error") {
   const vp_sde f;
-  ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());
+  ito::test::gaussian_oracle<vp_sde> oracle(f, ito::test::mean2(), ito::test::cov2());
   boost::random::mt19937_64 eng(2);
   const Eigen::MatrixXd X = oracle.sample(400, eng);
   const Eigen::VectorXd truth = oracle.logpdf(X, 0.0);
@@ -100,14 +98,14 @@ TEST_CASE("KL gap: the exact score has none; a too-wide Gaussian model has the c
   using gm = gaussian_mixture;
   const vp_sde f;
   const index_t d = 2, n = 400;
-  const gm data({1.0}, {mean2()}, {cov2()});
+  const gm data({1.0}, {ito::test::mean2()}, {ito::test::cov2()});
   const ensemble<double> X = data.sample(n, 21);  // held-out: nothing was fitted to them
   const Eigen::VectorXd truth = data.log_density(X);
   const kl_gap_estimate k0 = kl_gap(log_likelihood(f, gmm_score<vp_sde>(data, f), X).logp, truth);
   MESSAGE("exact score: gap " << k0.gap << " +- " << k0.se);
   CHECK(std::abs(k0.gap) < 1e-3);
   const double sigma = 1.5;
-  const gm wide({1.0}, {mean2()}, {cov2() * sigma * sigma});
+  const gm wide({1.0}, {ito::test::mean2()}, {ito::test::cov2() * sigma * sigma});
   const kl_gap_estimate k1 = kl_gap(log_likelihood(f, gmm_score<vp_sde>(wide, f), X).logp, truth);
   const double kl = 0.5 * double(d) * (1 / (sigma * sigma) - 1 + std::log(sigma * sigma));
   MESSAGE("N(m, 1.5^2 C) model: gap " << k1.gap << " +- " << k1.se << ", closed form " << kl);
@@ -120,7 +118,7 @@ TEST_CASE("KL gap: the exact score has none; a too-wide Gaussian model has the c
 
 TEST_CASE("likelihood arguments are checked") {
   const vp_sde f;
-  ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());
+  ito::test::gaussian_oracle<vp_sde> oracle(f, ito::test::mean2(), ito::test::cov2());
   Eigen::MatrixXd X(2, 1);
   X << 0, std::nan("");
   CHECK_THROWS_AS(log_likelihood(f, oracle, X), ito::invalid_argument);

@@ -96,7 +96,7 @@ TEST_CASE("metrics: compare(a, b, ref) scores ref against b with the same direct
 
 namespace {
 /// A 2-D mixture with a thin anisotropic component (std 0.1 across).
-gaussian_mixture thin_mixture() {
+gaussian_mixture thin_three_component_mixture() {
   using vec = gaussian_mixture::vec;
   using mat = gaussian_mixture::mat;
   return gaussian_mixture({0.5, 0.3, 0.2}, {vec{{-1.0, 0.0}}, vec{{1.0, 0.5}}, vec{{0.0, -1.0}}},
@@ -111,7 +111,7 @@ TEST_CASE("quality: exact draws sit inside the floor's distribution (|z| < 5 at 
   o.projections = 32;
   o.seed = 3;
   const Index n = 5000;
-  const gaussian_mixture g = thin_mixture();
+  const gaussian_mixture g = thin_three_component_mixture();
   const mixture_judge judge(g, n, o);
   REQUIRE(judge.floor().values.size() == 30);
   CHECK(judge.floor().sd > 0);

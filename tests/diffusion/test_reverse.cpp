@@ -9,14 +9,9 @@
 
 using namespace ito::diffusion;
 
-namespace {
-Eigen::VectorXd mean2() { return (Eigen::VectorXd(2) << 1.0, -0.5).finished(); }
-Eigen::MatrixXd cov2() { return (Eigen::MatrixXd(2, 2) << 0.5, 0.2, 0.2, 0.3).finished(); }
-}  // namespace
-
 TEST_CASE("reverse drift is g^2 score - f in reverse time s = T - t") {
   const vp_sde f;
-  ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());
+  ito::test::gaussian_oracle<vp_sde> oracle(f, ito::test::mean2(), ito::test::cov2());
   reverse_sde rev{f, oracle};
   ensemble<double> Y(2, 3);
   Y << 0.1, 0.2, -0.3, 1.0, -1.0, 0.5;
@@ -31,7 +26,7 @@ TEST_CASE("reverse drift is g^2 score - f in reverse time s = T - t") {
 TEST_CASE_TEMPLATE("reverse SDE with the exact score returns the data law through the core steppers", M,
                    ito::sde::euler_maruyama, ito::sde::sra1) {
   const vp_sde f;
-  ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());
+  ito::test::gaussian_oracle<vp_sde> oracle(f, ito::test::mean2(), ito::test::cov2());
   reverse_sde rev{f, oracle};
   boost::random::mt19937_64 eng(3);
   const ito::sde::index_t n = 20000;
@@ -57,7 +52,7 @@ TEST_CASE_TEMPLATE("reverse SDE with the exact score returns the data law throug
 
 TEST_CASE("problem() on a temporary reverse_sde owns it (no dangling), same path as on an lvalue") {
   const vp_sde f;
-  ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());
+  ito::test::gaussian_oracle<vp_sde> oracle(f, ito::test::mean2(), ito::test::cov2());
   boost::random::mt19937_64 eng(4);
   const ensemble<double> xT = f.prior_sample<double>(2, 64, eng);
   auto from_temporary = reverse_sde{f, oracle}.problem<double>(xT, 1e-3);  // the temporary dies here

@@ -8,8 +8,6 @@ using namespace ito::diffusion;
 using idx = ito::diffusion::index_t;
 
 namespace {
-Eigen::VectorXd mean2() { return (Eigen::VectorXd(2) << 1.0, -0.5).finished(); }
-Eigen::MatrixXd cov2() { return (Eigen::MatrixXd(2, 2) << 0.5, 0.2, 0.2, 0.3).finished(); }
 
 // Sample mean and covariance of the result against the data law at t_end, within
 // 5 standard errors plus an allowance `bias` for the discretisation.
@@ -33,7 +31,7 @@ void check_law(const sample_result<double>& r, const O& oracle, double t_end, do
 
 TEST_CASE("every sampler with the exact score reproduces Gaussian data (VP)") {
   const vp_sde f;
-  ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());
+  ito::test::gaussian_oracle<vp_sde> oracle(f, ito::test::mean2(), ito::test::cov2());
   sampler_options opt;
   opt.seed = 42;
   const idx n = 8000;
@@ -58,8 +56,8 @@ TEST_CASE("every sampler with the exact score reproduces Gaussian data (VP)") {
 }
 
 TEST_CASE("samplers on VE and sub-VP") {
-  ito::test::gaussian_oracle<ve_sde> ve(ve_sde{}, mean2(), cov2());
-  ito::test::gaussian_oracle<subvp_sde> sv(subvp_sde{}, mean2(), cov2());
+  ito::test::gaussian_oracle<ve_sde> ve(ve_sde{}, ito::test::mean2(), ito::test::cov2());
+  ito::test::gaussian_oracle<subvp_sde> sv(subvp_sde{}, ito::test::mean2(), ito::test::cov2());
   sampler_options opt;
   opt.seed = 1;
   opt.steps = 1000;
@@ -72,7 +70,7 @@ TEST_CASE("samplers on VE and sub-VP") {
 TEST_CASE("DDPM ancestral sampling on a discrete schedule is Ho et al.'s sampler") {
   const auto sch = ddpm_schedule::linear(1000);
   const auto f = sch.forward();
-  ito::test::gaussian_oracle<decltype(f)> oracle(f, mean2(), cov2());
+  ito::test::gaussian_oracle<decltype(f)> oracle(f, ito::test::mean2(), ito::test::cov2());
   sampler_options opt;
   opt.steps = 1000;
   opt.seed = 3;
@@ -90,7 +88,7 @@ TEST_CASE("DDPM ancestral sampling on a discrete schedule is Ho et al.'s sampler
 TEST_CASE("Langevin dynamics targets the score's law") {
   // A static score: p_t(x) at t = t_end for every t (Langevin uses t_end only).
   const vp_sde f;
-  ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());
+  ito::test::gaussian_oracle<vp_sde> oracle(f, ito::test::mean2(), ito::test::cov2());
   sampler_options opt;
   opt.steps = 3000;
   opt.step_size = 2e-3;
@@ -101,7 +99,7 @@ TEST_CASE("Langevin dynamics targets the score's law") {
 
 TEST_CASE("results do not depend on the thread count; trajectories at the requested times") {
   const vp_sde f;
-  ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());
+  ito::test::gaussian_oracle<vp_sde> oracle(f, ito::test::mean2(), ito::test::cov2());
   sampler_options opt;
   opt.steps = 100;
   opt.seed = 5;
@@ -125,7 +123,7 @@ TEST_CASE("results do not depend on the thread count; trajectories at the reques
 
 TEST_CASE("sampler arguments are checked") {
   const vp_sde f;
-  ito::test::gaussian_oracle<vp_sde> oracle(f, mean2(), cov2());
+  ito::test::gaussian_oracle<vp_sde> oracle(f, ito::test::mean2(), ito::test::cov2());
   sampler_options opt;
   opt.steps = 0;
   CHECK_THROWS_WITH_AS(sample(sampler_kind::em, f, oracle, 2, 10, opt), doctest::Contains("steps"), ito::invalid_argument);

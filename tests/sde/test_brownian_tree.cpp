@@ -7,12 +7,12 @@
 #include <cstdlib>
 #include <ito/sde/brownian/brownian_tree.hpp>
 #include <vector>
+#include "support/quick_mode.hpp"
 
 namespace sde = ito::sde;
 using sde::ensemble;
 
 namespace {
-bool quick() { return std::getenv("ITO_QUICK") != nullptr; }
 }  // namespace
 
 TEST_CASE("any query order and any block give the same path, bit for bit") {
@@ -88,7 +88,7 @@ TEST_CASE("float and double trees are the same path, rounded once") {
 }
 
 TEST_CASE("W, increments and the space-time area have the Brownian law on arbitrary intervals") {
-  const Eigen::Index n = quick() ? 4000 : 40000;
+  const Eigen::Index n = ito::test::quick() ? 4000 : 40000;
   sde::brownian_tree<> tree(2026, 0.0, 1.0, 1e-6, 1, 0, n);
   // intervals that are not dyadic, inside one leaf's parent and across many levels
   const double s = 0.3, t = 0.3 + 1.0 / 7, u = 0.95;

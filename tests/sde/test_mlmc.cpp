@@ -14,11 +14,11 @@
 #include <ito/sde/steppers/milstein.hpp>
 #include <ito/sde/validate/laws.hpp>
 #include <ito/sde/validate/mlmc.hpp>
+#include "support/quick_mode.hpp"
 
 using namespace ito::sde;
 
 namespace {
-bool quick() { return std::getenv("ITO_QUICK") != nullptr; }
 
 double black_scholes_call(double s0, double k, double r, double sigma, double t) {
   auto Phi = [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); };
@@ -35,7 +35,7 @@ TEST_CASE("level variances decay as h (Euler-Maruyama) and h^2 (Milstein); the l
   mlmc_options o;
   o.refinement = 2;
   o.seed = 4;
-  const index_t N = quick() ? 4000 : 20000;
+  const index_t N = ito::test::quick() ? 4000 : 20000;
   const auto em = mlmc_level_table(k.problem, euler_maruyama{}, pay, 6, N, o);
   const auto mil = mlmc_level_table(k.problem, milstein{}, pay, 6, N, o);
   MESSAGE("EM beta " << em.beta << ", Milstein beta " << mil.beta << ", alphas " << em.alpha << ", " << mil.alpha);
@@ -57,7 +57,7 @@ TEST_CASE("adaptive MLMC prices a GBM call within 3 eps of Black-Scholes, beats 
   pay.strike = 1.0;
   pay.discount = r;
   mlmc_options o;
-  o.rmse = quick() ? 3e-3 : 1e-3;
+  o.rmse = ito::test::quick() ? 3e-3 : 1e-3;
   o.refinement = 4;
   o.seed = 2;
   o.threads = 1;
@@ -83,7 +83,7 @@ TEST_CASE("antithetic coupling: the same expectation, the level variance no larg
   pay.kind = mlmc_payoff_kind::second_moment;
   mlmc_options o;
   o.seed = 9;
-  const index_t N = quick() ? 4000 : 20000;
+  const index_t N = ito::test::quick() ? 4000 : 20000;
   const auto s = mlmc_level_table(k.problem, euler_maruyama{}, pay, 5, N, o);
   o.coupling = mlmc_coupling::antithetic;
   const auto t = mlmc_level_table(k.problem, euler_maruyama{}, pay, 5, N, o);
@@ -115,7 +115,7 @@ TEST_CASE("antithetic truncated Milstein on non-commutative noise: level varianc
   pay.kind = mlmc_payoff_kind::second_moment;
   mlmc_options o;
   o.seed = 3;
-  const index_t N = quick() ? 8000 : 20000;
+  const index_t N = ito::test::quick() ? 8000 : 20000;
   const auto s = mlmc_level_table(p, truncated_milstein{}, pay, 7, N, o);
   o.coupling = mlmc_coupling::antithetic;
   const auto t = mlmc_level_table(p, truncated_milstein{}, pay, 7, N, o);
@@ -184,7 +184,7 @@ TEST_CASE("validate_mlmc: E X_T, E X_T^2 and a call of GBM pass against the logn
   // undiscounted call on E S_T = e^{mu T}: Black-Scholes with r = mu, times e^{mu T}
   CHECK(checks[2].exact == doctest::Approx(black_scholes_call(1, 1, mu, sigma, t1) * std::exp(mu * t1)));
   mlmc_validate_options o;
-  o.rmse = quick() ? 1e-2 : 3e-3;  // relative
+  o.rmse = ito::test::quick() ? 1e-2 : 3e-3;  // relative
   o.mlmc.refinement = 4;
   o.mlmc.seed = 7;
   const auto v = validate_mlmc(k.problem, milstein{}, checks, o);

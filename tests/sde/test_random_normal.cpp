@@ -10,11 +10,11 @@
 #include <ito/sde/random/normal.hpp>
 #include <ito/sde/random/quality.hpp>
 #include <vector>
+#include "support/quick_mode.hpp"
 
 namespace sde = ito::sde;
 
 namespace {
-bool quick() { return std::getenv("ITO_QUICK") != nullptr; }
 
 template <class S>
 bool same_bits(S a, S b) {
@@ -76,7 +76,7 @@ TEST_CASE("the p-value formulas") {
 
 TEST_CASE_TEMPLATE("moments, KS, AD, tails, autocorrelation and cross-path correlation", S, double, float) {
   // 64 neighbouring paths (across several vector groups) x 2^15 positions (2^21 normals; quick: 2^18)
-  const std::int64_t paths = 64, per_path = quick() ? 4096 : 32768;
+  const std::int64_t paths = 64, per_path = ito::test::quick() ? 4096 : 32768;
   const auto q = sde::check_normal_quality<S>(20261130, sde::stream_id::brownian, 1000, paths, per_path);
   INFO("n = " << q.n);
   for (int k = 1; k <= 8; ++k) {

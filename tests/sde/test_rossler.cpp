@@ -74,7 +74,7 @@ void check_sri_conditions(const sri_tableau<4>& t) {
   }
 }
 
-convergence_options opts(Eigen::Index paths, Eigen::Index levels, Eigen::Index coarsest) {
+convergence_options study_options(Eigen::Index paths, Eigen::Index levels, Eigen::Index coarsest) {
   convergence_options o;
   o.paths = paths;
   o.levels = levels;
@@ -129,20 +129,20 @@ TEST_CASE("SOSRA and SRA1-type tableaus satisfy the SRA strong order 3/2 conditi
 }
 
 TEST_CASE("SRIW1: strong order 3/2 on GBM, sinh and diagonal multi-dimensional GBM") {
-  CHECK(std::abs(strong_order(gbm_problem<double>(), sriw1{}, opts(4000, 5, 16)) - 1.5) < 0.15);
-  CHECK(std::abs(strong_order(sinh_problem<double>(), sriw1{}, opts(4000, 5, 16)) - 1.5) < 0.15);
-  CHECK(std::abs(strong_order(diagonal_gbm_problem<double>(), sriw1{}, opts(2000, 5, 16)) - 1.5) < 0.15);
+  CHECK(std::abs(strong_order(gbm_problem<double>(), sriw1{}, study_options(4000, 5, 16)) - 1.5) < 0.15);
+  CHECK(std::abs(strong_order(sinh_problem<double>(), sriw1{}, study_options(4000, 5, 16)) - 1.5) < 0.15);
+  CHECK(std::abs(strong_order(diagonal_gbm_problem<double>(), sriw1{}, study_options(2000, 5, 16)) - 1.5) < 0.15);
 }
 
 TEST_CASE("SOSRI: strong order 3/2 on GBM, sinh and diagonal multi-dimensional GBM") {
-  CHECK(std::abs(strong_order(gbm_problem<double>(), sosri{}, opts(4000, 5, 16)) - 1.5) < 0.15);
-  CHECK(std::abs(strong_order(sinh_problem<double>(), sosri{}, opts(4000, 5, 16)) - 1.5) < 0.15);
-  CHECK(std::abs(strong_order(diagonal_gbm_problem<double>(), sosri{}, opts(2000, 5, 16)) - 1.5) < 0.15);
+  CHECK(std::abs(strong_order(gbm_problem<double>(), sosri{}, study_options(4000, 5, 16)) - 1.5) < 0.15);
+  CHECK(std::abs(strong_order(sinh_problem<double>(), sosri{}, study_options(4000, 5, 16)) - 1.5) < 0.15);
+  CHECK(std::abs(strong_order(diagonal_gbm_problem<double>(), sosri{}, study_options(2000, 5, 16)) - 1.5) < 0.15);
 }
 
 TEST_CASE("SOSRA: strong order 3/2 on the double well (reference: SRA1 on a 16x finer grid)") {
   auto p = double_well_problem<double>(1.0, 0.5, 1.0);
-  auto r = convergence_study(p, sosra{}, reference_solution<sra1>{sra1{}, 4}, opts(4000, 5, 16));
+  auto r = convergence_study(p, sosra{}, reference_solution<sra1>{sra1{}, 4}, study_options(4000, 5, 16));
   for (const auto& l : r.levels) MESSAGE("sosra dt=" << l.dt << " strong=" << l.strong << "+-" << l.strong_se);
   MESSAGE("sosra (double well) strong order " << r.strong_order);
   CHECK(std::abs(r.strong_order - 1.5) < 0.15);

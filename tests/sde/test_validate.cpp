@@ -18,11 +18,11 @@
 #include <ito/sde/steppers/ou_exact.hpp>
 #include <ito/sde/validate.hpp>
 #include <random>
+#include "support/quick_mode.hpp"
 
 using namespace ito::sde;
 
 namespace {
-bool quick() { return std::getenv("ITO_QUICK") != nullptr; }
 
 /// Every field of two reports' rows, bit for bit.
 void require_same_rows(const validation_report& a, const validation_report& b) {
@@ -143,7 +143,7 @@ TEST_CASE("validate: exact OU passes, a wrong law fails with a large z, the repo
   const scalar_ou ou(1, 0, 1);
   const auto p = make_ou_problem(ou, ensemble<double>::Constant(1, 1, 1.0), 0.0, 1.0);
   validate_options o;
-  o.paths = quick() ? 20000 : 50000;
+  o.paths = ito::test::quick() ? 20000 : 50000;
   o.steps = 4;
   o.times = {0.25, 0.5, 1.0};
   o.seed = 3;
@@ -180,7 +180,7 @@ TEST_CASE("validate: Euler-Maruyama on OU fails the OU law and passes its own ex
   const scalar_ou ou(2, 0, 1);
   const auto p = make_ou_problem(ou, ensemble<double>::Constant(1, 1, 1.0), 0.0, 1.0);
   validate_options o;
-  o.paths = quick() ? 20000 : 50000;
+  o.paths = ito::test::quick() ? 20000 : 50000;
   o.steps = 5;  // k dt = 0.4
   o.seed = 11;
   o.scheme = em_ou_law(ou, 1.0, 0.2);
@@ -197,7 +197,7 @@ TEST_CASE("validate: exact CIR sampling passes the noncentral chi-square law; GB
   const cir_process cir(2, 1, 1);
   const auto p = make_cir_problem(cir, ensemble<double>::Constant(1, 1, 0.5), 0.0, 1.0);
   validate_options o;
-  o.paths = quick() ? 4000 : 10000;
+  o.paths = ito::test::quick() ? 4000 : 10000;
   o.steps = 2;
   o.seed = 5;
   const validation_report r = validate(p, cir_exact{}, cir_law(cir, 0.5), o);
@@ -206,7 +206,7 @@ TEST_CASE("validate: exact CIR sampling passes the noncentral chi-square law; GB
 
   const auto g = gbm_problem<double>(1.0, 0.5, 1.0, 1.0).problem;
   validate_options og;
-  og.paths = quick() ? 20000 : 50000;
+  og.paths = ito::test::quick() ? 20000 : 50000;
   og.steps = 4;
   og.seed = 2;
   const validation_report e = validate(g, euler_maruyama{}, gbm_law(1.0, 0.5, 1.0), og);
@@ -222,7 +222,7 @@ TEST_CASE("validate: multivariate OU passes; a scalar law as a multivariate law 
   const Eigen::VectorXd x0 = Eigen::Vector2d(0.0, 2.0);
   const auto p = make_ou_problem(mv, ensemble<double>(x0), 0.0, 1.5);
   validate_options o;
-  o.paths = quick() ? 10000 : 30000;
+  o.paths = ito::test::quick() ? 10000 : 30000;
   o.steps = 3;
   o.times = {0.5, 1.5};
   o.ks = ks_method::binned;

@@ -12,11 +12,11 @@
 #include <ito/sde/steppers/euler_maruyama.hpp>
 #include <ito/sde/steppers/weak2_explicit.hpp>
 #include <ito/sde/weak_convergence.hpp>
+#include "support/quick_mode.hpp"
 
 using namespace ito::sde;
 
 namespace {
-bool quick() { return std::getenv("ITO_QUICK") != nullptr; }
 }  // namespace
 
 TEST_CASE("three-point and two-point variables: exact frequencies, pure function of (seed, path, step)") {
@@ -61,7 +61,7 @@ TEST_CASE_TEMPLATE("weak-2 methods through solve: the mean of a linear SDE, same
   auto k = gbm_problem<double>(alpha, beta, x0, 1.0);
   solve_options<double> o;
   o.steps = 4;
-  o.paths = quick() ? 20000 : 200000;
+  o.paths = ito::test::quick() ? 20000 : 200000;
   o.seed = 3;
   o.threads = 1;
   const auto s1 = solve(k.problem, M{}, o);
@@ -79,7 +79,7 @@ TEST_CASE("fitted weak orders: Euler-Maruyama 1, DRI1 and the explicit weak-2 sc
   auto k = gbm_problem<double>(alpha, beta, x0, 1.0);
   const auto ref = gbm_weak_reference(alpha, beta, x0, 1.0);
   weak_convergence_options o;
-  o.paths = quick() ? 20000 : 100000;
+  o.paths = ito::test::quick() ? 20000 : 100000;
   o.levels = 4;
   o.threads = 0;
   o.seed = 5;
@@ -129,7 +129,7 @@ TEST_CASE_TEMPLATE("general (non-commutative) noise: weak-2 second moments match
   }
   solve_options<double> o;
   o.steps = 4;
-  o.paths = quick() ? 40000 : 200000;
+  o.paths = ito::test::quick() ? 40000 : 200000;
   o.seed = 3;
   auto z_of = [&](const solution<double>& s, int i, int j) {
     const Eigen::ArrayXd q = s.terminal.row(i).array() * s.terminal.row(j).array();
@@ -139,7 +139,7 @@ TEST_CASE_TEMPLATE("general (non-commutative) noise: weak-2 second moments match
   const auto s = solve(p, M{}, o);
   for (int i = 0; i < 2; ++i)
     for (int j = i; j < 2; ++j) CHECK(std::abs(z_of(s, i, j)) < 5);
-  if (!quick()) {
+  if (!ito::test::quick()) {
     const auto e = solve(p, euler_maruyama{}, o);
     CHECK(std::abs(z_of(e, 0, 0)) > 10);  // the check can fail: first order bias 0.026 at h = 1/4
   }

@@ -13,6 +13,10 @@
 
 namespace ito::test {
 
+/// The 2-D Gaussian data N(mean2(), cov2()) of the reverse-SDE, sampler and likelihood tests.
+inline Eigen::VectorXd mean2() { return (Eigen::VectorXd(2) << 1.0, -0.5).finished(); }
+inline Eigen::MatrixXd cov2() { return (Eigen::MatrixXd(2, 2) << 0.5, 0.2, 0.2, 0.3).finished(); }
+
 using ito::diffusion::ensemble;
 using ito::diffusion::index_t;
 
