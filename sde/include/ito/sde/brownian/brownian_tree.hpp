@@ -84,12 +84,25 @@ class brownian_tree {
     const std::size_t level = std::size_t(m_ * b_);
     for (auto* v : {&wa_, &ya_, &dw_, &hh_, &swa_, &sya_, &sdw_, &shh_}) v->assign(std::size_t(n_ + 1) * level, 0.0);
     sibling_of_.assign(std::size_t(n_ + 1), -1);
+    // Per-level constants, computed once (not per split or query): 2^n leaves of length
+    // leaf_h_; a level-l split halves a parent of length (t1 - t0) / 2^(l-1).
+    leaves_ = std::ldexp(1.0, n_);
+    leaf_h_ = (t1_ - t0_) / leaves_;
+    parent_h_.assign(std::size_t(n_ + 1), 0.0);
+    parent_rh_.assign(std::size_t(n_ + 1), 0.0);
+    parent_r12_.assign(std::size_t(n_ + 1), 0.0);
+    for (int l = 1; l <= n_; ++l) {
+      const double h = (t1_ - t0_) / std::ldexp(1.0, l - 1);
+      parent_h_[std::size_t(l)] = h;
+      parent_rh_[std::size_t(l)] = std::sqrt(h) / 2;
+      parent_r12_[std::size_t(l)] = std::sqrt(h / 12);
+    }
     leaf_.assign(std::size_t(b_), -1);
     z_.resize(2 * level);
   }
 
   int depth() const { return n_; }
-  S leaf_length() const { return S((t1_ - t0_) / std::ldexp(1.0, n_)); }
+  S leaf_length() const { return S(leaf_h_); }
   S t0() const { return S(t0_); }
   S t1() const { return S(t1_); }
   index_t noise_dim() const { return m_; }
@@ -104,7 +117,7 @@ class brownian_tree {
     descend_all(leaf);
     w.resize(m_, b_);
     if (y) y->resize(m_, b_);
-    const double h = (t1_ - t0_) / std::ldexp(1.0, n_);
+    const double h = leaf_h_;
     const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
     const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
     for (index_t i = 0; i < m_; ++i)
@@ -143,7 +156,7 @@ class brownian_tree {
       check_time(j, t[j]);
       const auto [leaf, s] = locate(double(t[j]));
       descend_one(j, leaf);
-      const double h = (t1_ - t0_) / std::ldexp(1.0, n_);
+      const double h = leaf_h_;
       const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
       const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
       for (index_t i = 0; i < m_; ++i) {
@@ -184,7 +197,7 @@ class brownian_tree {
   }
   /// The leaf holding t and the position s in [0, 1] inside it.
   std::pair<std::int64_t, double> locate(double t) const {
-    const double x = (t - t0_) / (t1_ - t0_) * std::ldexp(1.0, n_);
+    const double x = (t - t0_) / (t1_ - t0_) * leaves_;
     const std::int64_t last = (std::int64_t(1) << n_) - 1;
     std::int64_t leaf = std::min<std::int64_t>(last, std::max<std::int64_t>(0, std::int64_t(std::floor(x))));
     return {leaf, std::min(1.0, std::max(0.0, x - double(leaf)))};
@@ -213,8 +226,8 @@ class brownian_tree {
   /// right child goes to the sibling arrays (the same numbers a later split
   /// for the right child would compute).
   void split(int l, bool right, index_t j0, index_t j1, index_t ld, bool keep_sibling = false) {
-    const double h = (t1_ - t0_) / std::ldexp(1.0, l - 1);  // parent length
-    const double rh = std::sqrt(h) / 2, r12 = std::sqrt(h / 12);
+    const double h = parent_h_[std::size_t(l)];  // parent length
+    const double rh = parent_rh_[std::size_t(l)], r12 = parent_r12_[std::size_t(l)];
     const std::size_t P = std::size_t(l - 1) * std::size_t(m_ * b_), C = P + std::size_t(m_ * b_);
     for (index_t i = 0; i < m_; ++i) {
       const double* x1 = z_.data() + 2 * i * ld - j0;
@@ -323,7 +336,7 @@ class brownian_tree {
       return;
     }
     y->resize(m_, b_);
-    const double h = (t1_ - t0_) / std::ldexp(1.0, n_);
+    const double h = leaf_h_;
     const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
     const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
     for (index_t i = 0; i < m_; ++i)
@@ -337,7 +350,7 @@ class brownian_tree {
   void value_per_path_double(const S* t, ensemble<double>& w, ensemble<double>* y) {
     w.resize(m_, b_);
     if (y) y->resize(m_, b_);
-    const double h = (t1_ - t0_) / std::ldexp(1.0, n_);
+    const double h = leaf_h_;
     const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
     for (index_t j = 0; j < b_; ++j) {
       check_time(j, t[j]);
@@ -357,6 +370,8 @@ class brownian_tree {
   index_t m_, b_;
   std::uint64_t path0_;
   int n_ = 0;
+  double leaves_ = 1, leaf_h_ = 0;                            // 2^n_, (t1 - t0) / 2^n_
+  std::vector<double> parent_h_, parent_rh_, parent_r12_;  // per level l: h, sqrt(h)/2, sqrt(h/12)
   std::vector<double> wa_, ya_, dw_, hh_;  ///< [level][component][path]
   std::vector<double> swa_, sya_, sdw_, shh_;  ///< the right sibling of level l's interval (if sibling_of_[l] >= 0)
   std::vector<std::int64_t> sibling_of_;       ///< per level: the parent whose right child the sibling arrays hold, or -1
