@@ -1,6 +1,6 @@
 # The teaching examples with a body header (examples/<name>.hpp defining
 # ito::examples::<name>) are compiled once, into the static library
-# ito_examples, one translation unit each: the example programs
+# ito_examples (one unity translation unit, ITO_UNITY_BUILD): the example programs
 # (examples/<name>.cpp) and `ito demo` (cli/demo_examples.cpp) both call the
 # entry points declared in examples/examples.hpp and link this library.
 # Included by cli/CMakeLists.txt and examples/CMakeLists.txt (whichever
@@ -22,4 +22,5 @@ bool ito::examples::entry::${name}(const options& opt, std::ostream& out) { retu
   add_library(ito_examples STATIC ${entry_sources})
   target_include_directories(ito_examples PUBLIC ${CMAKE_CURRENT_LIST_DIR})
   target_link_libraries(ito_examples PUBLIC ito::diffusion PRIVATE ito_project_flags)
+  ito_unity(ito_examples BATCH 16)
 endif()

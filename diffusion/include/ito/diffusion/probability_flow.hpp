@@ -3,13 +3,13 @@
 /// \brief The probability-flow ODE (Song et al. 2021 eq. 13), which has the same
 /// marginals p_t as the forward SDE:
 ///   dx/dt = f(x, t) - 1/2 g(t)^2 grad log p_t(x),
-/// and its integration with Boost.Odeint: adaptive Dormand–Prince 5(4)
+/// and its integration with Boost.Odeint (src/probability_flow.cpp): adaptive Dormand–Prince 5(4)
 /// (runge_kutta_dopri5 with absolute/relative tolerances, dense output at the
 /// requested times) or fixed-step classical RK4. Time may run backwards
 /// (T -> eps, sampling) or forwards (eps -> T, likelihood).
 
-#include <boost/numeric/odeint.hpp>
 #include <cmath>
+#include <functional>
 #include <vector>
 
 #include "forward_sde.hpp"
@@ -52,6 +52,16 @@ struct ode_options {
   }
 };
 
+namespace detail {
+/// The ODE solve on a flat state (compiled once, in src/probability_flow.cpp, so that
+/// including this header does not parse Boost.Odeint): from ts.front() to ts.back()
+/// through the times ts in between, with dense-output dopri5 (opt.adaptive, first
+/// trial step dt) or fixed-step RK4 (step dt); obs(y, t) at every time of ts.
+void integrate_flat_ode(const std::function<void(const std::vector<double>&, std::vector<double>&, double)>& sys,
+                        std::vector<double>& y, const std::vector<double>& ts, double dt, const ode_options& opt,
+                        const std::function<void(const std::vector<double>&, double)>& obs);
+}  // namespace detail
+
 /// Integrate dX/dt = rhs(X, t) (X: rows x cols, rhs(const ensemble<S>&, S, ensemble<S>&))
 /// from t0 to t1 (either direction) in place. `times` (optional) lists times strictly
 /// between t0 and t1 (in the direction of integration) at which obs(k, t, X) is called
@@ -59,7 +69,6 @@ struct ode_options {
 template <class S, class Rhs, class Obs>
 index_t integrate_ode(Rhs&& rhs, ensemble<S>& X, double t0, double t1, const ode_options& opt,
                     const std::vector<double>& times, Obs&& obs) {
-  namespace odeint = boost::numeric::odeint;
   opt.validate();
   using state = std::vector<double>;
   const index_t r = X.rows(), c = X.cols();
@@ -78,7 +87,6 @@ index_t integrate_ode(Rhs&& rhs, ensemble<S>& X, double t0, double t1, const ode
   ts.push_back(t0);
   for (double t : times) ts.push_back(t);
   ts.push_back(t1);
-  const double dir = t1 > t0 ? 1.0 : -1.0;
   auto observer = [&](const state& yy, double t) {
     for (std::size_t k = 0; k < times.size(); ++k)
       if (std::abs(t - times[k]) <= 1e-12 * std::max(1.0, std::abs(t))) {
@@ -86,14 +94,9 @@ index_t integrate_ode(Rhs&& rhs, ensemble<S>& X, double t0, double t1, const ode
         obs(index_t(k), t, snap);
       }
   };
-  if (opt.adaptive) {
-    auto stepper = odeint::make_dense_output(opt.atol, opt.rtol, odeint::runge_kutta_dopri5<state>());
-    odeint::integrate_times(stepper, sys, y, ts.begin(), ts.end(), dir * opt.dt0 * std::abs(t1 - t0), observer);
-  } else {
-    odeint::runge_kutta4<state> stepper;
-    const double dt = (t1 - t0) / double(opt.steps);
-    odeint::integrate_times(stepper, sys, y, ts.begin(), ts.end(), dt, observer);
-  }
+  const double dir = t1 > t0 ? 1.0 : -1.0;
+  const double dt = opt.adaptive ? dir * opt.dt0 * std::abs(t1 - t0) : (t1 - t0) / double(opt.steps);
+  detail::integrate_flat_ode(sys, y, ts, dt, opt, observer);
   X = Eigen::Map<const Eigen::MatrixXd>(y.data(), r, c).cast<S>();
   return evals;
 }

@@ -1,6 +1,6 @@
 #pragma once
 /// \file moments.hpp
-/// \brief Moment equations of a linear SDE integrated with Boost.Odeint.
+/// \brief Moment equations of a linear SDE integrated with Boost.Odeint (src/moments.cpp).
 ///
 /// For dX = (A(t) X + a(t)) dt + B(t) dW the mean m and covariance P solve
 ///   dm/dt = A m + a,   dP/dt = A P + P A^T + B B^T
@@ -10,8 +10,8 @@
 /// must agree with the closed forms of ou.hpp.
 
 #include <Eigen/Core>
-#include <boost/numeric/odeint.hpp>
 #include <concepts>
+#include <functional>
 #include <vector>
 
 #include "error.hpp"
@@ -27,6 +27,18 @@ struct moment_options {
   double initial_dt = 1e-3;
 };
 
+namespace detail {
+/// The moment equations integrated by odeint's dense-output dopri5 (compiled once, in
+/// src/moments.cpp, so that including this header does not parse Boost.Odeint).
+/// A(t) -> d x d, a(t) -> d, B(t) -> d x m; checks its arguments.
+std::vector<gaussian_moments> integrate_moment_equations(const std::function<Eigen::MatrixXd(double)>& A,
+                                                         const std::function<Eigen::VectorXd(double)>& a,
+                                                         const std::function<Eigen::MatrixXd(double)>& B,
+                                                         const Eigen::VectorXd& m0, const Eigen::MatrixXd& P0,
+                                                         double t0, const std::vector<double>& times,
+                                                         const moment_options& opt);
+}  // namespace detail
+
 /// Integrate the moment equations from (m0, P0) at t0 and return the moments at
 /// each of `times` (increasing, >= t0). A(t) -> d x d, a(t) -> d, B(t) -> d x m.
 template <class AFn, class aFn, class BFn>
@@ -35,42 +47,10 @@ std::vector<gaussian_moments> linear_sde_moments(AFn A, aFn a, BFn B, const Eige
                                                  const Eigen::MatrixXd& P0, double t0,
                                                  const std::vector<double>& times,
                                                  const moment_options& opt = {}) {
-  const index_t d = m0.size();
-  detail::require(P0.rows() == d && P0.cols() == d, "P0 rows", P0.rows(), "d x d, d = " + std::to_string(d));
-  detail::require(!times.empty(), "times", "empty", "at least one time");
-  for (std::size_t i = 0; i < times.size(); ++i)
-    detail::require(times[i] >= (i ? times[i - 1] : t0), "times[" + std::to_string(i) + "]", times[i],
-                    "increasing times >= t0");
-  using state = std::vector<double>;
-  auto rhs = [&](const state& y, state& dy, double t) {
-    Eigen::Map<const Eigen::VectorXd> m(y.data(), d);
-    Eigen::Map<const Eigen::MatrixXd> P(y.data() + d, d, d);
-    Eigen::Map<Eigen::VectorXd> dm(dy.data(), d);
-    Eigen::Map<Eigen::MatrixXd> dP(dy.data() + d, d, d);
-    const Eigen::MatrixXd At = A(t);
-    const Eigen::MatrixXd Bt = B(t);
-    dm = At * m + Eigen::VectorXd(a(t));
-    dP = At * P + P * At.transpose() + Bt * Bt.transpose();
-  };
-  state y(std::size_t(d + d * d));
-  Eigen::Map<Eigen::VectorXd>(y.data(), d) = m0;
-  Eigen::Map<Eigen::MatrixXd>(y.data() + d, d, d) = P0;
-  namespace oi = boost::numeric::odeint;
-  auto stepper = oi::make_dense_output(opt.abs_tol, opt.rel_tol, oi::runge_kutta_dopri5<state>());
-  std::vector<gaussian_moments> out;
-  double t = t0;
-  for (double target : times) {
-    if (target > t) {
-      oi::integrate_adaptive(stepper, rhs, y, t, target, std::min(opt.initial_dt, target - t));
-      t = target;
-    }
-    gaussian_moments g;
-    g.mean = Eigen::Map<const Eigen::VectorXd>(y.data(), d);
-    const Eigen::MatrixXd P = Eigen::Map<const Eigen::MatrixXd>(y.data() + d, d, d);
-    g.cov = 0.5 * (P + P.transpose());
-    out.push_back(std::move(g));
-  }
-  return out;
+  return detail::integrate_moment_equations([&](double t) -> Eigen::MatrixXd { return A(t); },
+                                            [&](double t) -> Eigen::VectorXd { return a(t); },
+                                            [&](double t) -> Eigen::MatrixXd { return B(t); }, m0, P0, t0,
+                                            times, opt);
 }
 
 /// Constant coefficients: dX = (A X + a) dt + B dW. (Compiled: src/moments.cpp.)
