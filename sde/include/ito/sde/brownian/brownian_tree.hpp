@@ -49,7 +49,13 @@
 /// yields both halves from the same two normals). Queries at increasing times
 /// (a time loop) therefore compute each interval of the tree once: one split,
 /// i.e. one Philox call and two normals per path, per new leaf. A query in a
-/// far-away leaf recomputes up to n splits.
+/// far-away leaf recomputes up to n splits. Per-path queries (adaptive
+/// stepping) keep one chain per path; a per-path query at a node of the tree
+/// (t0 + k (t1 - t0) 2^-L, e.g. a step that is a power-of-two fraction of
+/// t1 - t0) stops at the node's level L, with the same bits as the leaf
+/// formula (value_per_path_double). A query at a general time descends to the
+/// leaf, about n - log2((t1 - t0)/|t - t_previous|) splits, each a Philox call
+/// and two normals for one path: the cost of a tree of resolution 2^-n.
 
 #include <algorithm>
 #include <bit>
@@ -98,6 +104,8 @@ class brownian_tree {
       parent_r12_[std::size_t(l)] = std::sqrt(h / 12);
     }
     leaf_.assign(std::size_t(b_), -1);
+    depth_.assign(std::size_t(b_), -1);
+    node_values_exact_ = t1_ - t0_ < std::ldexp(1.0, 400);
     z_.resize(2 * level);
   }
 
@@ -150,35 +158,23 @@ class brownian_tree {
   /// adaptive stepping, where each path keeps its own clock. Path j's values
   /// are the same as value(t[j], ...) would give it.
   void value(const S* t, ensemble<S>& w, ensemble<S>* y = nullptr) {
-    w.resize(m_, b_);
-    if (y) y->resize(m_, b_);
-    for (index_t j = 0; j < b_; ++j) {
-      check_time(j, t[j]);
-      const auto [leaf, s] = locate(double(t[j]));
-      descend_one(j, leaf);
-      const double h = leaf_h_;
-      const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
-      const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
-      for (index_t i = 0; i < m_; ++i) {
-        const std::size_t o = base + std::size_t(i * b_ + j);
-        w(i, j) = S(wa_[o] + s * dw_[o] + cw * hh_[o]);
-        if (y) (*y)(i, j) = S(ya_[o] + h * (s * wa_[o] + s * s / 2 * dw_[o] + cy * hh_[o]));
-      }
-    }
-    shared_leaf_ = -2;
+    value_per_path_double(t, wt_, y ? &yt_ : nullptr);
+    w = wt_.template cast<S>();
+    if (y) *y = yt_.template cast<S>();
   }
   /// Per-path increments: column j over [s[j], t[j]] (dZ optional).
   void increment(const S* s, const S* t, ensemble<S>& dW, ensemble<S>* dZ = nullptr) {
-    for (index_t j = 0; j < b_; ++j)
-      detail::require(s[j] <= t[j], "s[" + std::to_string(j) + "]", s[j], "<= t[j] = " + detail::to_text(t[j]));
-    ensemble<double> ws, ys, wt, yt;
-    value_per_path_double(s, ws, dZ ? &ys : nullptr);
-    value_per_path_double(t, wt, dZ ? &yt : nullptr);
-    dW = (wt - ws).template cast<S>();
+    for (index_t j = 0; j < b_; ++j) {
+      if (s[j] <= t[j]) continue;  // (the message is built only on failure)
+      detail::require(false, "s[" + std::to_string(j) + "]", s[j], "<= t[j] = " + detail::to_text(t[j]));
+    }
+    value_per_path_double(s, ws_pp_, dZ ? &ys_pp_ : nullptr);
+    value_per_path_double(t, wt_, dZ ? &yt_ : nullptr);
+    dW = (wt_ - ws_pp_).template cast<S>();
     if (dZ) {
       dZ->resize(m_, b_);
       for (index_t j = 0; j < b_; ++j)
-        dZ->col(j) = (yt.col(j) - ys.col(j) - (double(t[j]) - double(s[j])) * ws.col(j)).template cast<S>();
+        dZ->col(j) = (yt_.col(j) - ys_pp_.col(j) - (double(t[j]) - double(s[j])) * ws_pp_.col(j)).template cast<S>();
     }
   }
 
@@ -266,7 +262,8 @@ class brownian_tree {
   /// Bring every path's chain to `leaf` (all paths share the query time).
   void descend_all(std::int64_t leaf) {
     if (shared_leaf_ == -2) {  // chains differ after per-path queries: realign
-      for (index_t j = 0; j < b_; ++j) descend_one(j, leaf);
+      for (index_t j = 0; j < b_; ++j) descend_one(j, leaf, n_);
+      std::fill(sibling_of_.begin(), sibling_of_.end(), -1);
       shared_leaf_ = leaf;
       return;
     }
@@ -293,24 +290,32 @@ class brownian_tree {
     }
     shared_leaf_ = leaf;
     std::fill(leaf_.begin(), leaf_.end(), leaf);
+    std::fill(depth_.begin(), depth_.end(), n_);
   }
-  /// Bring path j's chain to `leaf`.
-  void descend_one(index_t j, std::int64_t leaf) {
+  /// Bring path j's chain to `leaf` down to level `last` (<= n_): levels
+  /// 0..last then hold the intervals containing the leaf. Recomputes only the
+  /// levels where the cached chain (valid down to depth_[j]) differs.
+  void descend_one(index_t j, std::int64_t leaf, int last) {
     std::int64_t& cached = leaf_[std::size_t(j)];
-    const int l0 = first_new_level(cached, leaf);
-    if (l0 == 0) {
+    int& valid = depth_[std::size_t(j)];
+    const int shared = std::min(first_new_level(cached, leaf), valid + 1);  // levels < shared are current
+    if (shared == 0) {
       node_normals(0, j, j + 1, 1);
       set_root(j, j + 1, 1);
     }
-    for (int l = std::max(1, l0); l <= n_; ++l) {
+    for (int l = std::max(1, shared); l <= last; ++l) {
       const std::int64_t parent = leaf >> (n_ - l + 1);
       const bool right = (leaf >> (n_ - l)) & 1;
       node_normals((std::uint64_t(1) << (l - 1)) + std::uint64_t(parent), j, j + 1, 1);
       split(l, right, j, j + 1, 1);
     }
     cached = leaf;
+    valid = std::max(last, shared - 1);
+  }
+  /// After per-path queries the chains differ: no shared leaf, no valid sibling.
+  void forget_shared_chain() {
     shared_leaf_ = -2;
-    std::fill(sibling_of_.begin(), sibling_of_.end(), -1);  // one column changed: the siblings are stale
+    std::fill(sibling_of_.begin(), sibling_of_.end(), -1);
   }
  public:
   /// W(t) and Y(t) in double, the tree's own precision (for sources and steppers
@@ -347,22 +352,53 @@ class brownian_tree {
       }
   }
  private:
+  /// Column j of w (and y) = W(t[j]) (and Y(t[j])) of path j.
+  ///
+  /// A time on a node of the tree needs no descent below the node: if locate
+  /// gives t the position s = 0 in its leaf, the leaf's chain below level
+  /// L = n - (trailing zero bits of the leaf index) consists of left children,
+  /// which copy their parent's W_a and Y_a, and the leaf formula reduces to
+  ///   W(t) = W_a + 0 dW + 0 H,   Y(t) = Y_a + h (0 W_a + 0 dW + 0 H)
+  /// with the level-L values. The normals are bounded (|z| <= sqrt(2 ln 2^53)
+  /// < 9, normal.hpp), so every value of the tree is finite when t1 - t0 < 2^400;
+  /// then the zero terms are +-0 and the sums are W_a and Y_a exactly, except
+  /// for W_a = -0 or Y_a = -0 (-0 + +0 = +0): such a path descends to the leaf
+  /// as before. Same bits, L levels instead of n.
   void value_per_path_double(const S* t, ensemble<double>& w, ensemble<double>* y) {
     w.resize(m_, b_);
     if (y) y->resize(m_, b_);
     const double h = leaf_h_;
-    const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
+    const auto bs = std::size_t(m_ * b_);
     for (index_t j = 0; j < b_; ++j) {
       check_time(j, t[j]);
       const auto [leaf, s] = locate(double(t[j]));
-      descend_one(j, leaf);
+      if (s == 0 && node_values_exact_) {
+        const int L = leaf == 0 ? 0 : n_ - std::countr_zero(std::uint64_t(leaf));
+        descend_one(j, leaf, L);
+        const std::size_t o0 = std::size_t(L) * bs + std::size_t(j);
+        bool negative_zero = false;
+        for (index_t i = 0; i < m_; ++i) {
+          const std::size_t o = o0 + std::size_t(i * b_);
+          negative_zero |= (wa_[o] == 0 && std::signbit(wa_[o])) || (y && ya_[o] == 0 && std::signbit(ya_[o]));
+        }
+        if (!negative_zero) {
+          for (index_t i = 0; i < m_; ++i) {
+            const std::size_t o = o0 + std::size_t(i * b_);
+            w(i, j) = wa_[o];
+            if (y) (*y)(i, j) = ya_[o];
+          }
+          continue;
+        }
+      }
+      descend_one(j, leaf, n_);
       const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
       for (index_t i = 0; i < m_; ++i) {
-        const std::size_t o = base + std::size_t(i * b_ + j);
+        const std::size_t o = std::size_t(n_) * bs + std::size_t(i * b_ + j);
         w(i, j) = wa_[o] + s * dw_[o] + cw * hh_[o];
         if (y) (*y)(i, j) = ya_[o] + h * (s * wa_[o] + s * s / 2 * dw_[o] + cy * hh_[o]);
       }
     }
+    forget_shared_chain();
   }
 
   counter_key key_;
@@ -377,9 +413,11 @@ class brownian_tree {
   std::vector<std::int64_t> sibling_of_;       ///< per level: the parent whose right child the sibling arrays hold, or -1
   std::vector<double> z_;                  ///< normals of one node
   std::vector<std::int64_t> leaf_;         ///< per path: the leaf its cached chain ends in (-1: none)
+  std::vector<int> depth_;                 ///< per path: the deepest level of that chain that is current
+  bool node_values_exact_ = false;         ///< t1 - t0 < 2^400: per-path queries on a node stop there
   std::int64_t shared_leaf_ = -1;          ///< the leaf of every chain, -1 none yet, -2 chains differ
   ensemble<S> ws_;
-  ensemble<double> wsd_, ysd_, wtd_, ytd_;
+  ensemble<double> wsd_, ysd_, wtd_, ytd_, ws_pp_, ys_pp_, wt_, yt_;
 };
 
 }  // namespace ito::sde
