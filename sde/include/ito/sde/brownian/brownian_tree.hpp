@@ -105,6 +105,10 @@ class brownian_tree {
     }
     leaf_.assign(std::size_t(b_), -1);
     depth_.assign(std::size_t(b_), -1);
+    query_leaf_.assign(std::size_t(b_), 0);
+    query_pos_.assign(std::size_t(b_), 0.0);
+    query_last_.assign(std::size_t(b_), n_);
+    query_first_.assign(std::size_t(b_), 0);
     node_values_exact_ = t1_ - t0_ < std::ldexp(1.0, 400);
     z_.resize(2 * level);
   }
@@ -262,7 +266,9 @@ class brownian_tree {
   /// Bring every path's chain to `leaf` (all paths share the query time).
   void descend_all(std::int64_t leaf) {
     if (shared_leaf_ == -2) {  // chains differ after per-path queries: realign
-      for (index_t j = 0; j < b_; ++j) descend_one(j, leaf, n_);
+      std::fill(query_leaf_.begin(), query_leaf_.end(), leaf);
+      std::fill(query_last_.begin(), query_last_.end(), n_);
+      descend_paths();
       std::fill(sibling_of_.begin(), sibling_of_.end(), -1);
       shared_leaf_ = leaf;
       return;
@@ -292,25 +298,51 @@ class brownian_tree {
     std::fill(leaf_.begin(), leaf_.end(), leaf);
     std::fill(depth_.begin(), depth_.end(), n_);
   }
-  /// Bring path j's chain to `leaf` down to level `last` (<= n_): levels
-  /// 0..last then hold the intervals containing the leaf. Recomputes only the
-  /// levels where the cached chain (valid down to depth_[j]) differs.
-  void descend_one(index_t j, std::int64_t leaf, int last) {
-    std::int64_t& cached = leaf_[std::size_t(j)];
-    int& valid = depth_[std::size_t(j)];
-    const int shared = std::min(first_new_level(cached, leaf), valid + 1);  // levels < shared are current
-    if (shared == 0) {
-      node_normals(0, j, j + 1, 1);
-      set_root(j, j + 1, 1);
+  /// Bring every path j's chain to query_leaf_[j] down to level
+  /// query_last_[j] (<= n_): levels 0..query_last_[j] then hold the intervals
+  /// containing that leaf. Only the levels where a path's cached chain (current
+  /// down to depth_[j]) differs are recomputed, level by level; at each level
+  /// the consecutive paths that need the same node share one call for the
+  /// normals, vectorized over them (paths whose times share the node, e.g. on a
+  /// common step). Each path gets the same numbers as alone: a node's normals
+  /// depend only on (seed, node, path).
+  void descend_paths() {
+    int lo = n_ + 1, hi = -1;
+    for (index_t j = 0; j < b_; ++j) {
+      const auto u = std::size_t(j);
+      query_first_[u] = std::min(first_new_level(leaf_[u], query_leaf_[u]), depth_[u] + 1);
+      if (query_first_[u] <= query_last_[u]) {
+        lo = std::min(lo, query_first_[u]);
+        hi = std::max(hi, query_last_[u]);
+      }
     }
-    for (int l = std::max(1, shared); l <= last; ++l) {
-      const std::int64_t parent = leaf >> (n_ - l + 1);
-      const bool right = (leaf >> (n_ - l)) & 1;
-      node_normals((std::uint64_t(1) << (l - 1)) + std::uint64_t(parent), j, j + 1, 1);
-      split(l, right, j, j + 1, 1);
+    const auto needs = [&](index_t j, int l) {
+      return query_first_[std::size_t(j)] <= l && l <= query_last_[std::size_t(j)];
+    };
+    for (int l = lo; l <= hi; ++l) {
+      for (index_t j0 = 0; j0 < b_;) {
+        if (!needs(j0, l)) {
+          ++j0;
+          continue;
+        }
+        const std::int64_t node = query_leaf_[std::size_t(j0)] >> (n_ - l);  // index of the level-l interval
+        index_t j1 = j0 + 1;
+        while (j1 < b_ && needs(j1, l) && (query_leaf_[std::size_t(j1)] >> (n_ - l)) == node) ++j1;
+        if (l == 0) {
+          node_normals(0, j0, j1, j1 - j0);
+          set_root(j0, j1, j1 - j0);
+        } else {
+          node_normals((std::uint64_t(1) << (l - 1)) + std::uint64_t(node >> 1), j0, j1, j1 - j0);
+          split(l, node & 1, j0, j1, j1 - j0);
+        }
+        j0 = j1;
+      }
     }
-    cached = leaf;
-    valid = std::max(last, shared - 1);
+    for (index_t j = 0; j < b_; ++j) {
+      const auto u = std::size_t(j);
+      leaf_[u] = query_leaf_[u];
+      depth_[u] = std::max(query_last_[u], query_first_[u] - 1);
+    }
   }
   /// After per-path queries the chains differ: no shared leaf, no valid sibling.
   void forget_shared_chain() {
@@ -367,30 +399,46 @@ class brownian_tree {
   void value_per_path_double(const S* t, ensemble<double>& w, ensemble<double>* y) {
     w.resize(m_, b_);
     if (y) y->resize(m_, b_);
-    const double h = leaf_h_;
     const auto bs = std::size_t(m_ * b_);
     for (index_t j = 0; j < b_; ++j) {
+      const auto u = std::size_t(j);
       check_time(j, t[j]);
       const auto [leaf, s] = locate(double(t[j]));
-      if (s == 0 && node_values_exact_) {
-        const int L = leaf == 0 ? 0 : n_ - std::countr_zero(std::uint64_t(leaf));
-        descend_one(j, leaf, L);
-        const std::size_t o0 = std::size_t(L) * bs + std::size_t(j);
-        bool negative_zero = false;
-        for (index_t i = 0; i < m_; ++i) {
-          const std::size_t o = o0 + std::size_t(i * b_);
-          negative_zero |= (wa_[o] == 0 && std::signbit(wa_[o])) || (y && ya_[o] == 0 && std::signbit(ya_[o]));
-        }
-        if (!negative_zero) {
-          for (index_t i = 0; i < m_; ++i) {
-            const std::size_t o = o0 + std::size_t(i * b_);
-            w(i, j) = wa_[o];
-            if (y) (*y)(i, j) = ya_[o];
-          }
-          continue;
+      query_leaf_[u] = leaf;
+      query_pos_[u] = s;
+      query_last_[u] = s == 0 && node_values_exact_ && leaf != 0 ? n_ - std::countr_zero(std::uint64_t(leaf))
+                       : s == 0 && node_values_exact_           ? 0
+                                                                : n_;
+    }
+    descend_paths();
+    // W_a = -0 or Y_a = -0 at the node: those paths go on to the leaf
+    bool deeper = false;
+    for (index_t j = 0; j < b_; ++j) {
+      const auto u = std::size_t(j);
+      if (query_last_[u] == n_) continue;
+      for (index_t i = 0; i < m_; ++i) {
+        const std::size_t o = std::size_t(query_last_[u]) * bs + std::size_t(i * b_ + j);
+        if ((wa_[o] == 0 && std::signbit(wa_[o])) || (y && ya_[o] == 0 && std::signbit(ya_[o]))) {
+          query_last_[u] = n_;
+          deeper = true;
+          break;
         }
       }
-      descend_one(j, leaf, n_);
+    }
+    if (deeper) descend_paths();
+    const double h = leaf_h_;
+    for (index_t j = 0; j < b_; ++j) {
+      const auto u = std::size_t(j);
+      const int L = query_last_[u];
+      if (L < n_) {
+        for (index_t i = 0; i < m_; ++i) {
+          const std::size_t o = std::size_t(L) * bs + std::size_t(i * b_ + j);
+          w(i, j) = wa_[o];
+          if (y) (*y)(i, j) = ya_[o];
+        }
+        continue;
+      }
+      const double s = query_pos_[u];
       const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
       for (index_t i = 0; i < m_; ++i) {
         const std::size_t o = std::size_t(n_) * bs + std::size_t(i * b_ + j);
@@ -414,6 +462,11 @@ class brownian_tree {
   std::vector<double> z_;                  ///< normals of one node
   std::vector<std::int64_t> leaf_;         ///< per path: the leaf its cached chain ends in (-1: none)
   std::vector<int> depth_;                 ///< per path: the deepest level of that chain that is current
+  // the per-path query being served (value_per_path_double, descend_paths), per path:
+  std::vector<std::int64_t> query_leaf_;   ///< the leaf holding the query time
+  std::vector<double> query_pos_;          ///< the position s in [0, 1] inside that leaf
+  std::vector<int> query_last_;            ///< the deepest level needed (n_, or the node level on a node)
+  std::vector<int> query_first_;           ///< the first level not current in the cached chain
   bool node_values_exact_ = false;         ///< t1 - t0 < 2^400: per-path queries on a node stop there
   std::int64_t shared_leaf_ = -1;          ///< the leaf of every chain, -1 none yet, -2 chains differ
   ensemble<S> ws_;
