@@ -32,6 +32,7 @@
 /// called once with it. Results are the same either way.
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -428,7 +429,7 @@ class pi_controller {
     constexpr double margin = 1e-6;  // far above the rounding of pow, log2 and the products
     if (e >= std::numeric_limits<double>::min() && e_prev >= std::numeric_limits<double>::min() &&
         std::isfinite(e) && std::isfinite(e_prev)) {
-      const double ke = std::ilogb(e), kp = std::ilogb(e_prev);
+      const double ke = binary_exponent(e), kp = binary_exponent(e_prev);
       // a <= 0 <= b: a log2 e in (a (ke + 1), a ke], b log2 e_prev in [b kp, b (kp + 1))
       const double lower = log2_safety_ + a_ * (ke + 1) + b_ * kp;
       const double upper = log2_safety_ + a_ * ke + b_ * (kp + 1);
@@ -439,6 +440,8 @@ class pi_controller {
   }
 
  private:
+  /// ilogb(x) of a positive normal x, read from its exponent field (IEEE 754 binary64)
+  static int binary_exponent(double x) { return int((std::bit_cast<std::uint64_t>(x) >> 52) & 0x7ff) - 1023; }
   double safety_, a_, b_, lo_, hi_, log2_safety_, log2_lo_, log2_hi_;
 };
 

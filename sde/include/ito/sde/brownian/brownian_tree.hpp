@@ -109,6 +109,9 @@ class brownian_tree {
     query_pos_.assign(std::size_t(b_), 0.0);
     query_last_.assign(std::size_t(b_), n_);
     query_first_.assign(std::size_t(b_), 0);
+    start_time_.assign(std::size_t(b_), 0.0);
+    end_time_.assign(std::size_t(b_), 0.0);
+    query_skip_.assign(std::size_t(b_), 0);
     node_values_exact_ = t1_ - t0_ < std::ldexp(1.0, 400);
     z_.resize(2 * level);
   }
@@ -162,18 +165,45 @@ class brownian_tree {
   /// adaptive stepping, where each path keeps its own clock. Path j's values
   /// are the same as value(t[j], ...) would give it.
   void value(const S* t, ensemble<S>& w, ensemble<S>* y = nullptr) {
-    value_per_path_double(t, wt_, y ? &yt_ : nullptr);
-    w = wt_.template cast<S>();
-    if (y) *y = yt_.template cast<S>();
+    value_per_path_double(t, wv_, y ? &yv_ : nullptr);
+    w = wv_.template cast<S>();
+    if (y) *y = yv_.template cast<S>();
   }
   /// Per-path increments: column j over [s[j], t[j]] (dZ optional).
+  ///
+  /// W and Y at s[j] are taken from the previous per-path increment when s[j]
+  /// was one of its ends (an adaptive step starts where the previous one ended
+  /// if that was accepted, where it started if rejected), so a step costs one
+  /// query; W and Y are functions of the time alone, so the numbers are those
+  /// a query would give.
   void increment(const S* s, const S* t, ensemble<S>& dW, ensemble<S>* dZ = nullptr) {
     for (index_t j = 0; j < b_; ++j) {
       if (s[j] <= t[j]) continue;  // (the message is built only on failure)
       detail::require(false, "s[" + std::to_string(j) + "]", s[j], "<= t[j] = " + detail::to_text(t[j]));
     }
-    value_per_path_double(s, ws_pp_, dZ ? &ys_pp_ : nullptr);
-    value_per_path_double(t, wt_, dZ ? &yt_ : nullptr);
+    const bool with_y = dZ != nullptr;
+    const bool reuse = ends_known_ && (ends_have_y_ || !with_y);
+    bool any_query = false;
+    for (index_t j = 0; j < b_; ++j) {
+      const auto u = std::size_t(j);
+      const double sj = double(s[j]);
+      if (reuse && same_time(sj, end_time_[u])) {
+        ws_pp_.col(j) = wt_.col(j);
+        if (with_y) ys_pp_.col(j) = yt_.col(j);
+        query_skip_[u] = 1;
+      } else {
+        query_skip_[u] = reuse && same_time(sj, start_time_[u]);  // the columns already hold it
+      }
+      any_query |= !query_skip_[u];
+    }
+    if (any_query) value_per_path_double(s, ws_pp_, with_y ? &ys_pp_ : nullptr, &query_skip_);
+    value_per_path_double(t, wt_, with_y ? &yt_ : nullptr);
+    for (index_t j = 0; j < b_; ++j) {
+      start_time_[std::size_t(j)] = double(s[j]);
+      end_time_[std::size_t(j)] = double(t[j]);
+    }
+    ends_known_ = true;
+    ends_have_y_ = with_y;
     dW = (wt_ - ws_pp_).template cast<S>();
     if (dZ) {
       dZ->resize(m_, b_);
@@ -183,6 +213,7 @@ class brownian_tree {
   }
 
  private:
+  static bool same_time(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
   void check_time(const std::string& name, S t) const {
     if (double(t) >= t0_ && double(t) <= t1_) return;  // (the message is built only on failure)
     detail::require(false, name, t, "in [t0, t1] = [" + detail::to_text(t0_) + ", " + detail::to_text(t1_) + "]");
@@ -396,12 +427,20 @@ class brownian_tree {
   /// then the zero terms are +-0 and the sums are W_a and Y_a exactly, except
   /// for W_a = -0 or Y_a = -0 (-0 + +0 = +0): such a path descends to the leaf
   /// as before. Same bits, L levels instead of n.
-  void value_per_path_double(const S* t, ensemble<double>& w, ensemble<double>* y) {
+  /// Paths with (*skip)[j] != 0 are left as they are (their columns untouched).
+  void value_per_path_double(const S* t, ensemble<double>& w, ensemble<double>* y,
+                             const std::vector<char>* skip = nullptr) {
     w.resize(m_, b_);
     if (y) y->resize(m_, b_);
     const auto bs = std::size_t(m_ * b_);
+    const auto skipped = [skip](std::size_t u) { return skip && (*skip)[u]; };
     for (index_t j = 0; j < b_; ++j) {
       const auto u = std::size_t(j);
+      if (skipped(u)) {  // no levels to compute: the chain stays as it is
+        query_leaf_[u] = leaf_[u];
+        query_last_[u] = -1;
+        continue;
+      }
       check_time(j, t[j]);
       const auto [leaf, s] = locate(double(t[j]));
       query_leaf_[u] = leaf;
@@ -415,7 +454,7 @@ class brownian_tree {
     bool deeper = false;
     for (index_t j = 0; j < b_; ++j) {
       const auto u = std::size_t(j);
-      if (query_last_[u] == n_) continue;
+      if (query_last_[u] == n_ || skipped(u)) continue;
       for (index_t i = 0; i < m_; ++i) {
         const std::size_t o = std::size_t(query_last_[u]) * bs + std::size_t(i * b_ + j);
         if ((wa_[o] == 0 && std::signbit(wa_[o])) || (y && ya_[o] == 0 && std::signbit(ya_[o]))) {
@@ -429,6 +468,7 @@ class brownian_tree {
     const double h = leaf_h_;
     for (index_t j = 0; j < b_; ++j) {
       const auto u = std::size_t(j);
+      if (skipped(u)) continue;
       const int L = query_last_[u];
       if (L < n_) {
         for (index_t i = 0; i < m_; ++i) {
@@ -470,7 +510,13 @@ class brownian_tree {
   bool node_values_exact_ = false;         ///< t1 - t0 < 2^400: per-path queries on a node stop there
   std::int64_t shared_leaf_ = -1;          ///< the leaf of every chain, -1 none yet, -2 chains differ
   ensemble<S> ws_;
-  ensemble<double> wsd_, ysd_, wtd_, ytd_, ws_pp_, ys_pp_, wt_, yt_;
+  ensemble<double> wsd_, ysd_, wtd_, ytd_;
+  ensemble<double> wv_, yv_;  ///< per-path value()
+  // per-path increment(): W, Y at the start and end times of the last call, per path
+  ensemble<double> ws_pp_, ys_pp_, wt_, yt_;
+  std::vector<double> start_time_, end_time_;
+  bool ends_known_ = false, ends_have_y_ = false;
+  std::vector<char> query_skip_;  ///< per path: W(s), Y(s) already at hand
 };
 
 }  // namespace ito::sde
