@@ -602,14 +602,14 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
           e2 += r * r;
         }
         double e = std::sqrt(e2 / double(d));
-        if (!std::isfinite(e)) e = 1e10;
-        if (!xa.col(k).allFinite()) e = 1e10;
+        const bool finite = xa.col(k).allFinite();
+        if (!std::isfinite(e) || !finite) e = 1e10;
         const double hj = double(ha(k));
         if (e <= 1.0 || hj <= hmin * (1 + 1e-12)) {
-          if (!xa.col(k).allFinite())
+          if (!finite)
             throw ito::numerical_error(std::string(M::name) + ": non-finite state at t = " + detail::to_text(t[j]) +
                                        " in path " + std::to_string(first + index_t(j)) + " at the smallest step dt_min");
-          x.col(index_t(j)) = xa.col(k);
+          std::copy_n(xa.col(k).data(), d, x.col(index_t(j)).data());
           t[j] = double(e_time[j]);
           ++c.acc[j];
           c.hmin = std::min(c.hmin, hj);

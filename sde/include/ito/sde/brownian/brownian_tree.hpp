@@ -183,20 +183,26 @@ class brownian_tree {
     }
     const bool with_y = dZ != nullptr;
     const bool reuse = ends_known_ && (ends_have_y_ || !with_y);
-    bool any_query = false;
+    index_t from_end = 0, queried = 0;
     for (index_t j = 0; j < b_; ++j) {
       const auto u = std::size_t(j);
       const double sj = double(s[j]);
-      if (reuse && same_time(sj, end_time_[u])) {
+      const bool at_end = reuse && same_time(sj, end_time_[u]);
+      query_skip_[u] = at_end || (reuse && same_time(sj, start_time_[u]));  // at the start: the columns hold it
+      from_end += at_end;
+      queried += !query_skip_[u];
+    }
+    if (from_end == b_) {  // every path moves on (a common accepted step): the end values become the start
+      ws_pp_.swap(wt_);
+      if (with_y) ys_pp_.swap(yt_);
+    } else if (from_end > 0) {
+      for (index_t j = 0; j < b_; ++j) {
+        if (!query_skip_[std::size_t(j)] || !same_time(double(s[j]), end_time_[std::size_t(j)])) continue;
         ws_pp_.col(j) = wt_.col(j);
         if (with_y) ys_pp_.col(j) = yt_.col(j);
-        query_skip_[u] = 1;
-      } else {
-        query_skip_[u] = reuse && same_time(sj, start_time_[u]);  // the columns already hold it
       }
-      any_query |= !query_skip_[u];
     }
-    if (any_query) value_per_path_double(s, ws_pp_, with_y ? &ys_pp_ : nullptr, &query_skip_);
+    if (queried > 0) value_per_path_double(s, ws_pp_, with_y ? &ys_pp_ : nullptr, &query_skip_);
     value_per_path_double(t, wt_, with_y ? &yt_ : nullptr);
     for (index_t j = 0; j < b_; ++j) {
       start_time_[std::size_t(j)] = double(s[j]);
