@@ -129,6 +129,12 @@ TEST_CASE("a per-path increment reusing the previous call's start or end equals 
     // every third step is "rejected" for the odd paths: they retry from the same start
     for (index_t j = 0; j < B; ++j)
       if (!(step % 3 == 1 && j % 2)) s[std::size_t(j)] = t[std::size_t(j)];
+    // a call refused for a bad end time leaves no stale start values behind
+    if (step == 20) {
+      std::vector<double> bad = s;
+      bad[2] = 2.0;  // beyond t1
+      CHECK_THROWS_AS(a.increment(s.data(), bad.data(), dw, &dz), ito::invalid_argument);
+    }
   }
 }
 

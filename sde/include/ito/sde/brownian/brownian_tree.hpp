@@ -192,6 +192,7 @@ class brownian_tree {
       from_end += at_end;
       queried += !query_skip_[u];
     }
+    ends_known_ = false;  // until both ends are in place (a query below may throw on a bad time)
     if (from_end == b_) {  // every path moves on (a common accepted step): the end values become the start
       ws_pp_.swap(wt_);
       if (with_y) ys_pp_.swap(yt_);
