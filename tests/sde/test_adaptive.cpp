@@ -4,6 +4,7 @@
 // bit-identical for any thread count and block size, bad options are refused.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <ito/sde.hpp>
 #include <ito/sde/adaptive.hpp>
@@ -145,6 +146,23 @@ TEST_CASE("solve(problem, adaptive(method, control), options) is the same front 
   auto e = solve(k.problem, adaptive(euler_maruyama{}, ao), sopts(300));
   CHECK(e.terminal.allFinite());
   CHECK(e.steps.accepted_mean > 10);
+}
+
+TEST_CASE("the PI factor skips pow only where the clamp decides: the same clamped factor") {
+  adaptive_options ao;
+  for (const double q : {0.5, 1.0, 1.5}) {
+    const detail::pi_controller pi(ao, q);
+    for (double e = 1e-10; e <= 1e10; e *= 1.37)
+      for (double ep = 1e-10; ep <= 1e10; ep *= 2.9) {
+        const double exact = ao.safety * std::pow(e, -ao.beta1 / q) * std::pow(ep, ao.beta2 / q);
+        const double f = pi.factor(e, ep);
+        CAPTURE(e);
+        CAPTURE(ep);
+        CHECK(std::clamp(f, ao.shrink_min, ao.grow_max) == std::clamp(exact, ao.shrink_min, ao.grow_max));
+        CHECK(std::clamp(std::min(f, 1.0), ao.shrink_min, ao.grow_max) ==
+              std::clamp(std::min(exact, 1.0), ao.shrink_min, ao.grow_max));
+      }
+  }
 }
 
 TEST_CASE("adaptive options are checked, naming the option") {

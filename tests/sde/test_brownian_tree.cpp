@@ -77,6 +77,67 @@ TEST_CASE("a time loop (each split's right half cached with its left) gives a fr
     }
 }
 
+TEST_CASE("per-path queries on a node stop at the node's level, with the bits of the full descent") {
+  // depth 20 on [-1, 3]: nodes t0 + k 4 2^-L. Per-path queries (which stop at
+  // the node's level L, or go to the leaf between nodes) in an order that moves
+  // each path's chain up and down, against a fresh tree's shared-time query
+  // (always to the leaf), column by column.
+  const double t0 = -1, t1 = 3;
+  sde::brownian_tree<> a(21, t0, t1, 4 * std::ldexp(1.0, -20), 2, 40, 5);
+  REQUIRE(a.depth() == 20);
+  const std::vector<double> times = {t0,  t1, -1 + 4.0 / 64, 1.0, 2.5, -1 + 4 * std::ldexp(1.0, -20),
+                                     0.3, 1.0 / 3, t0 + 4 * std::ldexp(3.0, -7), 2.9999, -1 + 4.0 * 63 / 64};
+  for (std::size_t r = 0; r < 3 * times.size(); ++r) {
+    std::vector<double> tj(5);
+    for (std::size_t j = 0; j < 5; ++j) tj[j] = times[(r * 7 + j * 3) % times.size()];
+    ensemble<> w, y;
+    a.value(tj.data(), w, &y);
+    for (std::size_t j = 0; j < 5; ++j) {
+      sde::brownian_tree<> fresh(21, t0, t1, 4 * std::ldexp(1.0, -20), 2, 40, 5);
+      ensemble<> wf, yf;
+      fresh.value(tj[j], wf, yf);
+      CAPTURE(tj[j]);
+      CHECK(w.col(int(j)) == wf.col(int(j)));
+      CHECK(y.col(int(j)) == yf.col(int(j)));
+    }
+  }
+}
+
+TEST_CASE("a per-path increment reusing the previous call's start or end equals two fresh queries") {
+  // steps of an adaptive-like loop: each path either moves on (the next step
+  // starts at the previous end) or retries a shorter step from the same start;
+  // every increment against a fresh tree's (no reuse), bit for bit, with and
+  // without the area; the steps are nodes (1/64, 1/128) and general times.
+  const index_t B = 6;
+  sde::brownian_tree<> a(8, 0.0, 1.0, std::ldexp(1.0, -32), 1, 3, B);
+  const auto nb = std::size_t(B);
+  std::vector<double> s(nb, 0.0), t(nb);
+  for (int step = 0; step < 40; ++step) {
+    for (index_t j = 0; j < B; ++j) {
+      const auto u = std::size_t(j);
+      const double h = j % 2 ? 1.0 / 64 : 1.0 / (50 + j);
+      t[u] = std::min(1.0, s[u] + (step % 3 == 2 ? h / 2 : h));
+    }
+    ensemble<> dw, dz, dwf, dzf;
+    const bool area = step % 5 != 4;
+    a.increment(s.data(), t.data(), dw, area ? &dz : nullptr);
+    sde::brownian_tree<> fresh(8, 0.0, 1.0, std::ldexp(1.0, -32), 1, 3, B);
+    fresh.increment(s.data(), t.data(), dwf, area ? &dzf : nullptr);
+    CAPTURE(step);
+    CHECK(dw == dwf);
+    if (area) CHECK(dz == dzf);
+    // every third step is "rejected" for the odd paths: they retry from the same start
+    for (index_t j = 0; j < B; ++j)
+      if (!(step % 3 == 1 && j % 2)) s[std::size_t(j)] = t[std::size_t(j)];
+    // a call refused for a bad end time leaves no stale start values behind
+    if (step == 20) {
+      std::vector<double> bad = s;
+      bad[2] = 2.0;  // beyond t1
+      CHECK_THROWS_AS(a.increment(s.data(), bad.data(), dw, &dz), ito::invalid_argument);
+    }
+  }
+}
+
 TEST_CASE("float and double trees are the same path, rounded once") {
   sde::brownian_tree<double> d(5, 0.0, 1.0, 1e-3, 1, 0, 8);
   sde::brownian_tree<float> f(5, 0.0f, 1.0f, 1e-3f, 1, 0, 8);

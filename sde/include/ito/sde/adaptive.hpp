@@ -32,6 +32,7 @@
 /// called once with it. Results are the same either way.
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -411,6 +412,39 @@ void adaptive_step(const P& p, const M& m, ensemble<S>& x, const time_row<S>& t,
   }
 }
 
+/// The PI controller's factor safety e^(-beta1/q) e_prev^(beta2/q) (file
+/// comment), for the clamp to [shrink_min, grow_max] that follows: when the
+/// binary exponents of e and e_prev already put the product outside that range
+/// (log2 x in [ilogb x, ilogb x + 1)), the nearer bound stands in for it and the
+/// two pow calls are skipped; the clamped factor is the same number. This is
+/// the case of an error far below the tolerance (the step grows by grow_max).
+/// e and e_prev are in [1e-10, 1] here.
+class pi_controller {
+ public:
+  pi_controller(const adaptive_options& ao, double q)
+      : safety_(ao.safety), a_(-ao.beta1 / q), b_(ao.beta2 / q), lo_(ao.shrink_min), hi_(ao.grow_max),
+        log2_safety_(std::log2(ao.safety)), log2_lo_(std::log2(ao.shrink_min)), log2_hi_(std::log2(ao.grow_max)) {}
+
+  double factor(double e, double e_prev) const {
+    constexpr double margin = 1e-6;  // far above the rounding of pow, log2 and the products
+    if (e >= std::numeric_limits<double>::min() && e_prev >= std::numeric_limits<double>::min() &&
+        std::isfinite(e) && std::isfinite(e_prev)) {
+      const double ke = binary_exponent(e), kp = binary_exponent(e_prev);
+      // a <= 0 <= b: a log2 e in (a (ke + 1), a ke], b log2 e_prev in [b kp, b (kp + 1))
+      const double lower = log2_safety_ + a_ * (ke + 1) + b_ * kp;
+      const double upper = log2_safety_ + a_ * ke + b_ * (kp + 1);
+      if (lower > log2_hi_ + margin) return hi_;
+      if (upper < log2_lo_ - margin) return lo_;
+    }
+    return safety_ * std::pow(e, a_) * std::pow(e_prev, b_);
+  }
+
+ private:
+  /// ilogb(x) of a positive normal x, read from its exponent field (IEEE 754 binary64)
+  static int binary_exponent(double x) { return int((std::bit_cast<std::uint64_t>(x) >> 52) & 0x7ff) - 1023; }
+  double safety_, a_, b_, lo_, hi_, log2_safety_, log2_lo_, log2_hi_;
+};
+
 }  // namespace detail
 
 /// Integrate `paths` copies of p with adaptive steps (see the file comment).
@@ -459,6 +493,7 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
   const index_t nlocal = std::min(n, b1 * opt.block_size) - std::min(n, path0);  // local paths
   const double q = M::error_order;
   const S delta = S(ao.drift_weight);
+  const detail::pi_controller controller(ao, q);
 
   adaptive_solution<S> sol;
   sol.times.assign(opt.save_times.begin(), opt.save_times.end());
@@ -505,14 +540,26 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
         ++next[std::size_t(j)];
       }
     std::vector<S> s_time(static_cast<std::size_t>(B)), e_time(static_cast<std::size_t>(B));
-    std::vector<index_t> act;
+    std::vector<index_t> act, moved;
+    detail::time_row<S> ta, ha, tm;
+    ensemble<S> xold, xm, fm;
+    // dst = the columns `cols` (increasing) of src: all of src in one copy when cols is every path
+    const auto gather = [B](const std::vector<index_t>& cols, const ensemble<S>& src, ensemble<S>& dst) {
+      if (index_t(cols.size()) == B) {
+        dst = src;
+        return;
+      }
+      dst.resize(src.rows(), index_t(cols.size()));
+      for (std::size_t k = 0; k < cols.size(); ++k) dst.col(index_t(k)) = src.col(cols[k]);
+    };
     for (;;) {
       act.clear();
       for (index_t j = 0; j < B; ++j)
         if (next[std::size_t(j)] < targets.size()) act.push_back(j);
       if (act.empty()) break;
       const index_t na = index_t(act.size());
-      detail::time_row<S> ta(na), ha(na);
+      ta.resize(na);
+      ha.resize(na);
       for (index_t j = 0; j < B; ++j) {
         s_time[std::size_t(j)] = S(t[std::size_t(j)]);
         e_time[std::size_t(j)] = S(t[std::size_t(j)]);
@@ -530,18 +577,11 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
         ha(k) = e_time[j] - s_time[j];
       }
       tree.increment(s_time.data(), e_time.data(), dWall, M::uses_dz ? &dZall : nullptr);
-      xa.resize(d, na);
-      fa.resize(d, na);
-      dWa.resize(m, na);
-      if (M::uses_dz) dZa.resize(m, na);
-      for (index_t k = 0; k < na; ++k) {
-        const index_t j = act[std::size_t(k)];
-        xa.col(k) = x.col(j);
-        fa.col(k) = fx.col(j);
-        dWa.col(k) = dWall.col(j);
-        if (M::uses_dz) dZa.col(k) = dZall.col(j);
-      }
-      ensemble<S> xold = xa;
+      gather(act, x, xa);
+      gather(act, fx, fa);
+      gather(act, dWall, dWa);
+      if (M::uses_dz) gather(act, dZall, dZa);
+      xold = xa;
       detail::adaptive_step(p, method, xa, ta, ha, dWa, dZa, a, err, fa, f1a, delta);
       for (index_t k = 0; k < na; ++k) {
         const auto j = std::size_t(act[std::size_t(k)]);
@@ -562,20 +602,20 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
           e2 += r * r;
         }
         double e = std::sqrt(e2 / double(d));
-        if (!std::isfinite(e)) e = 1e10;
-        if (!xa.col(k).allFinite()) e = 1e10;
+        const bool finite = xa.col(k).allFinite();
+        if (!std::isfinite(e) || !finite) e = 1e10;
         const double hj = double(ha(k));
         if (e <= 1.0 || hj <= hmin * (1 + 1e-12)) {
-          if (!xa.col(k).allFinite())
+          if (!finite)
             throw ito::numerical_error(std::string(M::name) + ": non-finite state at t = " + detail::to_text(t[j]) +
                                        " in path " + std::to_string(first + index_t(j)) + " at the smallest step dt_min");
-          x.col(index_t(j)) = xa.col(k);
+          std::copy_n(xa.col(k).data(), d, x.col(index_t(j)).data());
           t[j] = double(e_time[j]);
           ++c.acc[j];
           c.hmin = std::min(c.hmin, hj);
           c.hmax = std::max(c.hmax, hj);
           const double ee = std::max(e, 1e-10);
-          double fac = ao.safety * std::pow(ee, -ao.beta1 / q) * std::pow(eprev[j], ao.beta2 / q);
+          double fac = controller.factor(ee, eprev[j]);
           if (rejected_last[j]) fac = std::min(fac, 1.0);
           fac = std::clamp(fac, ao.shrink_min, ao.grow_max);
           eprev[j] = ee;
@@ -600,21 +640,24 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
       }
       {
         // the drift at the new states of the accepted paths (the next step's f(X))
-        std::vector<index_t> moved;
+        moved.clear();
         for (index_t k = 0; k < na; ++k) {
           const auto j = std::size_t(act[std::size_t(k)]);
           if (double(s_time[j]) != t[j] && next[j] < targets.size()) moved.push_back(index_t(j));
         }
         if (!moved.empty()) {
-          ensemble<S> xm(d, index_t(moved.size())), fm;
-          detail::time_row<S> tm(index_t(moved.size()));
+          tm.resize(index_t(moved.size()));
           for (std::size_t k = 0; k < moved.size(); ++k) {
-            xm.col(index_t(k)) = x.col(moved[k]);
             tm(index_t(k)) = S(t[std::size_t(moved[k])]);
             c.evals[std::size_t(moved[k])] += 1;
           }
-          detail::drift_at(p, xm, tm, fm, a);
-          for (std::size_t k = 0; k < moved.size(); ++k) fx.col(moved[k]) = fm.col(index_t(k));
+          if (index_t(moved.size()) == B) {
+            detail::drift_at(p, x, tm, fx, a);
+          } else {
+            gather(moved, x, xm);
+            detail::drift_at(p, xm, tm, fm, a);
+            for (std::size_t k = 0; k < moved.size(); ++k) fx.col(moved[k]) = fm.col(index_t(k));
+          }
         }
       }
     }

@@ -49,7 +49,13 @@
 /// yields both halves from the same two normals). Queries at increasing times
 /// (a time loop) therefore compute each interval of the tree once: one split,
 /// i.e. one Philox call and two normals per path, per new leaf. A query in a
-/// far-away leaf recomputes up to n splits.
+/// far-away leaf recomputes up to n splits. Per-path queries (adaptive
+/// stepping) keep one chain per path; a per-path query at a node of the tree
+/// (t0 + k (t1 - t0) 2^-L, e.g. a step that is a power-of-two fraction of
+/// t1 - t0) stops at the node's level L, with the same bits as the leaf
+/// formula (value_per_path_double). A query at a general time descends to the
+/// leaf, about n - log2((t1 - t0)/|t - t_previous|) splits, each a Philox call
+/// and two normals for one path: the cost of a tree of resolution 2^-n.
 
 #include <algorithm>
 #include <bit>
@@ -98,6 +104,15 @@ class brownian_tree {
       parent_r12_[std::size_t(l)] = std::sqrt(h / 12);
     }
     leaf_.assign(std::size_t(b_), -1);
+    depth_.assign(std::size_t(b_), -1);
+    query_leaf_.assign(std::size_t(b_), 0);
+    query_pos_.assign(std::size_t(b_), 0.0);
+    query_last_.assign(std::size_t(b_), n_);
+    query_first_.assign(std::size_t(b_), 0);
+    start_time_.assign(std::size_t(b_), 0.0);
+    end_time_.assign(std::size_t(b_), 0.0);
+    query_skip_.assign(std::size_t(b_), 0);
+    node_values_exact_ = t1_ - t0_ < std::ldexp(1.0, 400);
     z_.resize(2 * level);
   }
 
@@ -150,39 +165,62 @@ class brownian_tree {
   /// adaptive stepping, where each path keeps its own clock. Path j's values
   /// are the same as value(t[j], ...) would give it.
   void value(const S* t, ensemble<S>& w, ensemble<S>* y = nullptr) {
-    w.resize(m_, b_);
-    if (y) y->resize(m_, b_);
-    for (index_t j = 0; j < b_; ++j) {
-      check_time(j, t[j]);
-      const auto [leaf, s] = locate(double(t[j]));
-      descend_one(j, leaf);
-      const double h = leaf_h_;
-      const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
-      const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
-      for (index_t i = 0; i < m_; ++i) {
-        const std::size_t o = base + std::size_t(i * b_ + j);
-        w(i, j) = S(wa_[o] + s * dw_[o] + cw * hh_[o]);
-        if (y) (*y)(i, j) = S(ya_[o] + h * (s * wa_[o] + s * s / 2 * dw_[o] + cy * hh_[o]));
-      }
-    }
-    shared_leaf_ = -2;
+    value_per_path_double(t, wv_, y ? &yv_ : nullptr);
+    w = wv_.template cast<S>();
+    if (y) *y = yv_.template cast<S>();
   }
   /// Per-path increments: column j over [s[j], t[j]] (dZ optional).
+  ///
+  /// W and Y at s[j] are taken from the previous per-path increment when s[j]
+  /// was one of its ends (an adaptive step starts where the previous one ended
+  /// if that was accepted, where it started if rejected), so a step costs one
+  /// query; W and Y are functions of the time alone, so the numbers are those
+  /// a query would give.
   void increment(const S* s, const S* t, ensemble<S>& dW, ensemble<S>* dZ = nullptr) {
-    for (index_t j = 0; j < b_; ++j)
-      detail::require(s[j] <= t[j], "s[" + std::to_string(j) + "]", s[j], "<= t[j] = " + detail::to_text(t[j]));
-    ensemble<double> ws, ys, wt, yt;
-    value_per_path_double(s, ws, dZ ? &ys : nullptr);
-    value_per_path_double(t, wt, dZ ? &yt : nullptr);
-    dW = (wt - ws).template cast<S>();
+    for (index_t j = 0; j < b_; ++j) {
+      if (s[j] <= t[j]) continue;  // (the message is built only on failure)
+      detail::require(false, "s[" + std::to_string(j) + "]", s[j], "<= t[j] = " + detail::to_text(t[j]));
+    }
+    const bool with_y = dZ != nullptr;
+    const bool reuse = ends_known_ && (ends_have_y_ || !with_y);
+    index_t from_end = 0, queried = 0;
+    for (index_t j = 0; j < b_; ++j) {
+      const auto u = std::size_t(j);
+      const double sj = double(s[j]);
+      const bool at_end = reuse && same_time(sj, end_time_[u]);
+      query_skip_[u] = at_end || (reuse && same_time(sj, start_time_[u]));  // at the start: the columns hold it
+      from_end += at_end;
+      queried += !query_skip_[u];
+    }
+    ends_known_ = false;  // until both ends are in place (a query below may throw on a bad time)
+    if (from_end == b_) {  // every path moves on (a common accepted step): the end values become the start
+      ws_pp_.swap(wt_);
+      if (with_y) ys_pp_.swap(yt_);
+    } else if (from_end > 0) {
+      for (index_t j = 0; j < b_; ++j) {
+        if (!query_skip_[std::size_t(j)] || !same_time(double(s[j]), end_time_[std::size_t(j)])) continue;
+        ws_pp_.col(j) = wt_.col(j);
+        if (with_y) ys_pp_.col(j) = yt_.col(j);
+      }
+    }
+    if (queried > 0) value_per_path_double(s, ws_pp_, with_y ? &ys_pp_ : nullptr, &query_skip_);
+    value_per_path_double(t, wt_, with_y ? &yt_ : nullptr);
+    for (index_t j = 0; j < b_; ++j) {
+      start_time_[std::size_t(j)] = double(s[j]);
+      end_time_[std::size_t(j)] = double(t[j]);
+    }
+    ends_known_ = true;
+    ends_have_y_ = with_y;
+    dW = (wt_ - ws_pp_).template cast<S>();
     if (dZ) {
       dZ->resize(m_, b_);
       for (index_t j = 0; j < b_; ++j)
-        dZ->col(j) = (yt.col(j) - ys.col(j) - (double(t[j]) - double(s[j])) * ws.col(j)).template cast<S>();
+        dZ->col(j) = (yt_.col(j) - ys_pp_.col(j) - (double(t[j]) - double(s[j])) * ws_pp_.col(j)).template cast<S>();
     }
   }
 
  private:
+  static bool same_time(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
   void check_time(const std::string& name, S t) const {
     if (double(t) >= t0_ && double(t) <= t1_) return;  // (the message is built only on failure)
     detail::require(false, name, t, "in [t0, t1] = [" + detail::to_text(t0_) + ", " + detail::to_text(t1_) + "]");
@@ -266,7 +304,10 @@ class brownian_tree {
   /// Bring every path's chain to `leaf` (all paths share the query time).
   void descend_all(std::int64_t leaf) {
     if (shared_leaf_ == -2) {  // chains differ after per-path queries: realign
-      for (index_t j = 0; j < b_; ++j) descend_one(j, leaf);
+      std::fill(query_leaf_.begin(), query_leaf_.end(), leaf);
+      std::fill(query_last_.begin(), query_last_.end(), n_);
+      descend_paths();
+      std::fill(sibling_of_.begin(), sibling_of_.end(), -1);
       shared_leaf_ = leaf;
       return;
     }
@@ -293,24 +334,58 @@ class brownian_tree {
     }
     shared_leaf_ = leaf;
     std::fill(leaf_.begin(), leaf_.end(), leaf);
+    std::fill(depth_.begin(), depth_.end(), n_);
   }
-  /// Bring path j's chain to `leaf`.
-  void descend_one(index_t j, std::int64_t leaf) {
-    std::int64_t& cached = leaf_[std::size_t(j)];
-    const int l0 = first_new_level(cached, leaf);
-    if (l0 == 0) {
-      node_normals(0, j, j + 1, 1);
-      set_root(j, j + 1, 1);
+  /// Bring every path j's chain to query_leaf_[j] down to level
+  /// query_last_[j] (<= n_): levels 0..query_last_[j] then hold the intervals
+  /// containing that leaf. Only the levels where a path's cached chain (current
+  /// down to depth_[j]) differs are recomputed, level by level; at each level
+  /// the consecutive paths that need the same node share one call for the
+  /// normals, vectorized over them (paths whose times share the node, e.g. on a
+  /// common step). Each path gets the same numbers as alone: a node's normals
+  /// depend only on (seed, node, path).
+  void descend_paths() {
+    int lo = n_ + 1, hi = -1;
+    for (index_t j = 0; j < b_; ++j) {
+      const auto u = std::size_t(j);
+      query_first_[u] = std::min(first_new_level(leaf_[u], query_leaf_[u]), depth_[u] + 1);
+      if (query_first_[u] <= query_last_[u]) {
+        lo = std::min(lo, query_first_[u]);
+        hi = std::max(hi, query_last_[u]);
+      }
     }
-    for (int l = std::max(1, l0); l <= n_; ++l) {
-      const std::int64_t parent = leaf >> (n_ - l + 1);
-      const bool right = (leaf >> (n_ - l)) & 1;
-      node_normals((std::uint64_t(1) << (l - 1)) + std::uint64_t(parent), j, j + 1, 1);
-      split(l, right, j, j + 1, 1);
+    const auto needs = [&](index_t j, int l) {
+      return query_first_[std::size_t(j)] <= l && l <= query_last_[std::size_t(j)];
+    };
+    for (int l = lo; l <= hi; ++l) {
+      for (index_t j0 = 0; j0 < b_;) {
+        if (!needs(j0, l)) {
+          ++j0;
+          continue;
+        }
+        const std::int64_t node = query_leaf_[std::size_t(j0)] >> (n_ - l);  // index of the level-l interval
+        index_t j1 = j0 + 1;
+        while (j1 < b_ && needs(j1, l) && (query_leaf_[std::size_t(j1)] >> (n_ - l)) == node) ++j1;
+        if (l == 0) {
+          node_normals(0, j0, j1, j1 - j0);
+          set_root(j0, j1, j1 - j0);
+        } else {
+          node_normals((std::uint64_t(1) << (l - 1)) + std::uint64_t(node >> 1), j0, j1, j1 - j0);
+          split(l, node & 1, j0, j1, j1 - j0);
+        }
+        j0 = j1;
+      }
     }
-    cached = leaf;
+    for (index_t j = 0; j < b_; ++j) {
+      const auto u = std::size_t(j);
+      leaf_[u] = query_leaf_[u];
+      depth_[u] = std::max(query_last_[u], query_first_[u] - 1);
+    }
+  }
+  /// After per-path queries the chains differ: no shared leaf, no valid sibling.
+  void forget_shared_chain() {
     shared_leaf_ = -2;
-    std::fill(sibling_of_.begin(), sibling_of_.end(), -1);  // one column changed: the siblings are stale
+    std::fill(sibling_of_.begin(), sibling_of_.end(), -1);
   }
  public:
   /// W(t) and Y(t) in double, the tree's own precision (for sources and steppers
@@ -347,22 +422,78 @@ class brownian_tree {
       }
   }
  private:
-  void value_per_path_double(const S* t, ensemble<double>& w, ensemble<double>* y) {
+  /// Column j of w (and y) = W(t[j]) (and Y(t[j])) of path j.
+  ///
+  /// A time on a node of the tree needs no descent below the node: if locate
+  /// gives t the position s = 0 in its leaf, the leaf's chain below level
+  /// L = n - (trailing zero bits of the leaf index) consists of left children,
+  /// which copy their parent's W_a and Y_a, and the leaf formula reduces to
+  ///   W(t) = W_a + 0 dW + 0 H,   Y(t) = Y_a + h (0 W_a + 0 dW + 0 H)
+  /// with the level-L values. The normals are bounded (|z| <= sqrt(2 ln 2^53)
+  /// < 9, normal.hpp), so every value of the tree is finite when t1 - t0 < 2^400;
+  /// then the zero terms are +-0 and the sums are W_a and Y_a exactly, except
+  /// for W_a = -0 or Y_a = -0 (-0 + +0 = +0): such a path descends to the leaf
+  /// as before. Same bits, L levels instead of n.
+  /// Paths with (*skip)[j] != 0 are left as they are (their columns untouched).
+  void value_per_path_double(const S* t, ensemble<double>& w, ensemble<double>* y,
+                             const std::vector<char>* skip = nullptr) {
     w.resize(m_, b_);
     if (y) y->resize(m_, b_);
-    const double h = leaf_h_;
-    const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
+    const auto bs = std::size_t(m_ * b_);
+    const auto skipped = [skip](std::size_t u) { return skip && (*skip)[u]; };
     for (index_t j = 0; j < b_; ++j) {
+      const auto u = std::size_t(j);
+      if (skipped(u)) {  // no levels to compute: the chain stays as it is
+        query_leaf_[u] = leaf_[u];
+        query_last_[u] = -1;
+        continue;
+      }
       check_time(j, t[j]);
       const auto [leaf, s] = locate(double(t[j]));
-      descend_one(j, leaf);
+      query_leaf_[u] = leaf;
+      query_pos_[u] = s;
+      query_last_[u] = s == 0 && node_values_exact_ && leaf != 0 ? n_ - std::countr_zero(std::uint64_t(leaf))
+                       : s == 0 && node_values_exact_           ? 0
+                                                                : n_;
+    }
+    descend_paths();
+    // W_a = -0 or Y_a = -0 at the node: those paths go on to the leaf
+    bool deeper = false;
+    for (index_t j = 0; j < b_; ++j) {
+      const auto u = std::size_t(j);
+      if (query_last_[u] == n_ || skipped(u)) continue;
+      for (index_t i = 0; i < m_; ++i) {
+        const std::size_t o = std::size_t(query_last_[u]) * bs + std::size_t(i * b_ + j);
+        if ((wa_[o] == 0 && std::signbit(wa_[o])) || (y && ya_[o] == 0 && std::signbit(ya_[o]))) {
+          query_last_[u] = n_;
+          deeper = true;
+          break;
+        }
+      }
+    }
+    if (deeper) descend_paths();
+    const double h = leaf_h_;
+    for (index_t j = 0; j < b_; ++j) {
+      const auto u = std::size_t(j);
+      if (skipped(u)) continue;
+      const int L = query_last_[u];
+      if (L < n_) {
+        for (index_t i = 0; i < m_; ++i) {
+          const std::size_t o = std::size_t(L) * bs + std::size_t(i * b_ + j);
+          w(i, j) = wa_[o];
+          if (y) (*y)(i, j) = ya_[o];
+        }
+        continue;
+      }
+      const double s = query_pos_[u];
       const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
       for (index_t i = 0; i < m_; ++i) {
-        const std::size_t o = base + std::size_t(i * b_ + j);
+        const std::size_t o = std::size_t(n_) * bs + std::size_t(i * b_ + j);
         w(i, j) = wa_[o] + s * dw_[o] + cw * hh_[o];
         if (y) (*y)(i, j) = ya_[o] + h * (s * wa_[o] + s * s / 2 * dw_[o] + cy * hh_[o]);
       }
     }
+    forget_shared_chain();
   }
 
   counter_key key_;
@@ -377,9 +508,22 @@ class brownian_tree {
   std::vector<std::int64_t> sibling_of_;       ///< per level: the parent whose right child the sibling arrays hold, or -1
   std::vector<double> z_;                  ///< normals of one node
   std::vector<std::int64_t> leaf_;         ///< per path: the leaf its cached chain ends in (-1: none)
+  std::vector<int> depth_;                 ///< per path: the deepest level of that chain that is current
+  // the per-path query being served (value_per_path_double, descend_paths), per path:
+  std::vector<std::int64_t> query_leaf_;   ///< the leaf holding the query time
+  std::vector<double> query_pos_;          ///< the position s in [0, 1] inside that leaf
+  std::vector<int> query_last_;            ///< the deepest level needed (n_, or the node level on a node)
+  std::vector<int> query_first_;           ///< the first level not current in the cached chain
+  bool node_values_exact_ = false;         ///< t1 - t0 < 2^400: per-path queries on a node stop there
   std::int64_t shared_leaf_ = -1;          ///< the leaf of every chain, -1 none yet, -2 chains differ
   ensemble<S> ws_;
   ensemble<double> wsd_, ysd_, wtd_, ytd_;
+  ensemble<double> wv_, yv_;  ///< per-path value()
+  // per-path increment(): W, Y at the start and end times of the last call, per path
+  ensemble<double> ws_pp_, ys_pp_, wt_, yt_;
+  std::vector<double> start_time_, end_time_;
+  bool ends_known_ = false, ends_have_y_ = false;
+  std::vector<char> query_skip_;  ///< per path: W(s), Y(s) already at hand
 };
 
 }  // namespace ito::sde
