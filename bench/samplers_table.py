@@ -103,8 +103,12 @@ if len(sys.argv) > 2:
     table = ftable
     schedules = [sch for sch in SCHEDULE_ORDER if any(k[1] == sch for k in table)]
     schedules += sorted({k[1] for k in table} - set(schedules))
-    samplers = list(dict.fromkeys(s for s, _ in table))
-    colours = {s: (plt.cm.tab10(i) if i < 10 else plt.cm.Dark2(i - 10)) for i, s in enumerate(samplers)}
+    table = {k: byn for k, byn in table.items() if k[0] != "ode"}  # adaptive: not at a fixed budget
+    # one colour per sampler, the same in every figure
+    names = list(dict.fromkeys(DOCS_NAMES.values()))
+    palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+               "#bcbd22", "#17becf", "#393b79", "#637939", "#ad494a", "#000000"]
+    colours = {s: palette[names.index(s) % len(palette)] if s in names else "#000000" for s, _ in table}
     fig, ax = plt.subplots(2, len(schedules), figsize=(3.3 * len(schedules), 6.4), sharex=True, sharey="row",
                            squeeze=False)
     for j, sch in enumerate(schedules):
