@@ -120,6 +120,10 @@ if len(sys.argv) > 2:
                           label=s)
             ax[1][j].plot(ks, [float(byn[k]["ratio"]) for k in ks], marker="o", ms=3, color=colours[s])
         ax[0][j].axhspan(0.1, 3, color="#cccccc", alpha=0.5)
+        for r in rows:  # the converged ODE's level (for a trained model: the model's own error)
+            if r["sampler"] == "converged-3M-1000":
+                ax[0][j].axhline(max(float(r["z"]), 0.1), color="k", ls="--", lw=0.8,
+                                 label="converged ODE (3M, 1000 steps)")
         ax[0][j].set(xscale="log", yscale="log", title=f"{sch} steps")
         ax[1][j].axhline(1, color="k", lw=1)
         ax[1][j].set(xscale="log", yscale="log", xlabel="NFE")
