@@ -2,6 +2,8 @@
 /// \brief Mixture JSON I/O and diffuse (gmm.hpp), compiled once.
 #include "ito/diffusion/gmm.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace ito::diffusion {
 
 gaussian_mixture diffuse(const gaussian_mixture& g, double a, double b, double s) {

@@ -5,6 +5,7 @@
 /// MatrixFunctions and eigen-solvers are the costliest templates to instantiate).
 #include "ito/sde/ou.hpp"
 
+#include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <unsupported/Eigen/MatrixFunctions>
 
 namespace ito::sde {
@@ -19,6 +20,10 @@ Eigen::MatrixXd psd_factor(const Eigen::MatrixXd& C) {
   detail::require(es.eigenvalues().minCoeff() >= -tol, "covariance min eigenvalue",
                   es.eigenvalues().minCoeff(), "a positive semidefinite matrix");
   return es.eigenvectors() * es.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
+}
+
+double gauss_kronrod_61(const std::function<double(double)>& f, double s, double t, double tol, double* err) {
+  return boost::math::quadrature::gauss_kronrod<double, 61>::integrate(f, s, t, 15, tol, err);
 }
 
 }  // namespace detail

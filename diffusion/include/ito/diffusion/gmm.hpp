@@ -32,7 +32,7 @@
 #include <cstdint>
 #include <fstream>
 #include <limits>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>  // gmm_from_json / gmm_to_json; src/gmm.cpp has the full header
 #include <numbers>
 #include <string>
 #include <type_traits>

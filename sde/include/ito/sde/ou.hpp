@@ -29,8 +29,8 @@
 /// (variance sigma^2 h) without a 0/0.
 
 #include <Eigen/Dense>
-#include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <type_traits>
 #include <utility>
@@ -51,6 +51,11 @@ inline double one_minus_exp_over(double x) {
 /// (eigen-decomposition, negative round-off eigenvalues clamped to 0).
 /// (Compiled: src/ou.cpp.)
 Eigen::MatrixXd psd_factor(const Eigen::MatrixXd& C);
+
+/// The integral of f over [s, t] by adaptive Gauss–Kronrod (61 points, Boost.Math,
+/// at most 15 bisections) to relative tolerance tol; *err receives the error estimate.
+/// (Compiled: src/ou.cpp, so that including this header does not parse Boost.Math's quadrature.)
+double gauss_kronrod_61(const std::function<double(double)>& f, double s, double t, double tol, double* err);
 
 }  // namespace detail
 
@@ -186,8 +191,7 @@ struct function_schedule {
   double integral_g2(double s, double t) const {
     if (t == s) return 0.0;
     double err = 0;
-    const double v = boost::math::quadrature::gauss_kronrod<double, 61>::integrate(
-        [this](double u) { double gu = fn(u); return gu * gu; }, s, t, 15, tol, &err);
+    const double v = detail::gauss_kronrod_61([this](double u) { double gu = fn(u); return gu * gu; }, s, t, tol, &err);
     if (!(err <= 1e-8 * std::max(1.0, std::abs(v))))
       throw ito::numerical_error("function_schedule: quadrature of g^2 on [" + detail::to_text(s) + ", " +
                                  detail::to_text(t) + "] reached error " + detail::to_text(err));
