@@ -1,14 +1,24 @@
 /// \file model.cpp
-/// \brief sample_model and model_log_likelihood (model.hpp), compiled once: each
-/// instantiates every sampler (or the probability-flow likelihood) for every
-/// forward SDE kind a checkpoint can name, with the checkpoint's network score.
+/// \brief sample_model and model_log_likelihood (model.hpp): the checkpoint's forward
+/// SDE as a runtime_forward_sde and its network as an any_score, so they call the
+/// samplers and the likelihood compiled once in src/samplers.cpp.
 #include "ito/diffusion/model.hpp"
 
 namespace ito::diffusion {
+namespace {
+/// The checkpoint's forward SDE and its EMA network (model units) as the run-time types.
+struct runtime_model {
+  runtime_forward_sde sde;
+  any_score<double> score;
+  explicit runtime_model(const checkpoint& c)
+      : sde(c.sde_spec()), score(network_score_from_checkpoint(sde, c, 1)) {}
+};
+}  // namespace
 
 sample_result<double> sample_model(const checkpoint& c, sampler_kind kind, index_t n,
                                    const sampler_options& opt) {
-  auto res = with_checkpoint_score(c, [&](const auto& sde, const auto& score) { return sample(kind, sde, score, n, opt); });
+  const runtime_model m(c);
+  auto res = sample(kind, m.sde, m.score, m.score.dim(), n, opt);
   c.normalization.to_data(res.samples);
   for (auto& x : res.trajectory) c.normalization.to_data(x);
   return res;
@@ -19,7 +29,8 @@ likelihood_result model_log_likelihood(const checkpoint& c, const ensemble<doubl
   check_checkpoint_dim(c, X.rows(), "checkpoint");
   ensemble<double> Y = X;
   c.normalization.to_model(Y);
-  auto res = with_checkpoint_score(c, [&](const auto& sde, const auto& score) { return log_likelihood(sde, score, Y, opt); });
+  const runtime_model m(c);
+  auto res = log_likelihood(m.sde, m.score, Y, opt);
   const double J = c.normalization.log_scale_sum();
   if (J != 0) {
     res.logp.array() -= J;

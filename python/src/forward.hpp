@@ -1,11 +1,12 @@
 #pragma once
 // The forward SDEs as the library's variant (ito.VPSDE, VPCosineSDE, SubVPSDE, VESDE, OUSDE),
-// trained models (a checkpoint and its forward SDE), and the type-erased score the samplers
-// are instantiated with (once per forward SDE, whatever the score's source).
+// trained models (a checkpoint and its forward SDE), and a Python callable as a library score
+// (the samplers run as the library compiled them for a run-time SDE and any score).
 #include <ito/diffusion/checkpoint.hpp>
 #include <ito/diffusion/forward_sde.hpp>
 #include <ito/diffusion/gmm.hpp>
 #include <ito/diffusion/samplers.hpp>
+#include <ito/diffusion/samplers/adaptive.hpp>
 
 #include <functional>
 #include <optional>
@@ -51,9 +52,17 @@ struct model {
   index_t dim() const { return static_cast<index_t>(ckpt.arch.dim); }
 };
 
-/// A score s(x, t) -> out as the samplers call it, type-erased: a Python callable, a GMM's exact
-/// score or a network all cross the same std::function (one indirect call per batch).
-using erased_score = std::function<void(const ensemble<double>&, double, ensemble<double>&)>;
+/// A Python callable score(x, t) -> (n, d) as a library score: its dimension is the d the caller
+/// gave; it has no exact divergence (the likelihood needs an ito.GMM or ito.Model score).
+struct callable_score {
+  batch_callable<double> f;
+  index_t d = 1;
+  void operator()(const ensemble<double>& x, double t, ensemble<double>& out) const { f(x, t, out); }
+  index_t dim() const { return d; }
+  [[noreturn]] void divergence(const ensemble<double>&, double, Eigen::Matrix<double, 1, Eigen::Dynamic>&) const {
+    throw ito::invalid_argument("score: a Python callable has no exact divergence; give an ito.GMM or ito.Model");
+  }
+};
 
 /// The sampler options of ito.sample and Model.sample (keyword arguments as given).
 struct sample_args {
@@ -69,12 +78,14 @@ struct sample_args {
 /// ito.Model); the samples of a model with a data normalisation come back in data units.
 py::object sample_any(const any_sde& sde, py::handle score, long long n, const sample_args& a);
 
-/// n samples from the score under forward SDE F: sampler `kind` (ito::diffusion::parse_sampler) or,
-/// with `adaptive`, the adaptive reverse-SDE sampler with tolerances `control`. Instantiated once per
-/// forward SDE (sample_run.hpp: sample_vp.cpp, sample_ve_ou.cpp).
-template <class F>
-dif::sample_result<double> run_sampler(const F& sde, const erased_score& score, index_t d, index_t n,
-                                       const std::string& sampler, const dif::sampler_options& opt,
-                                       const std::optional<ito::sde::adaptive_options>& adaptive);
+/// n samples from `score` under the forward SDE `sde`: sampler `sampler` (ito::diffusion::parse_sampler)
+/// or, with `adaptive`, the adaptive reverse-SDE sampler with tolerances `control` (the library's
+/// samplers compiled once for runtime_forward_sde and any_score, src/samplers.cpp).
+inline dif::sample_result<double> run_sampler(const dif::runtime_forward_sde& sde, const dif::any_score<double>& score,
+                                              index_t n, const std::string& sampler, const dif::sampler_options& opt,
+                                              const std::optional<ito::sde::adaptive_options>& adaptive) {
+  if (adaptive) return dif::sample_adaptive(sde, score, score.dim(), n, opt, *adaptive);
+  return dif::sample(dif::parse_sampler(sampler), sde, score, score.dim(), n, opt);
+}
 
 }  // namespace ito::python

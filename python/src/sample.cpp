@@ -1,6 +1,6 @@
 // ito.sample: any sampler, any forward SDE, with a score that is a Python callable, an ito.GMM
-// (its exact score) or an ito.Model (a trained network). The score is type-erased, so each
-// sampler is compiled once per forward SDE (sample_vp.cpp, sample_ve_ou.cpp).
+// (its exact score) or an ito.Model (a trained network), as the library's any_score under the
+// run-time forward SDE: the samplers are those the library compiled once (src/samplers.cpp).
 #include <ito/diffusion/samplers/adaptive.hpp>
 #include <ito/diffusion/train.hpp>
 
@@ -20,21 +20,22 @@ index_t evals_per_step(dif::sampler_kind k, index_t corrector_steps) {
   }
 }
 
-/// The score source as an erased score for forward SDE sde; d its dimension; the model (if any)
-/// whose normalisation maps the samples back to data units.
-template <class F>
-std::tuple<erased_score, index_t, const model*> score_of(const F& sde, py::handle score, py::handle d_obj) {
+/// The score source as a library score for forward SDE sde (its dimension: score.dim()); the model
+/// (if any) whose normalisation maps the samples back to data units.
+std::pair<dif::any_score<double>, const model*> score_of(const dif::runtime_forward_sde& sde, py::handle score,
+                                                          py::handle d_obj) {
   if (py::isinstance<dif::gaussian_mixture>(score)) {
     const auto& g = score.cast<const dif::gaussian_mixture&>();
-    return {erased_score(dif::gmm_score<F>(g, sde)), g.dim(), nullptr};
+    return {dif::any_score<double>(dif::gmm_score<dif::runtime_forward_sde>(g, sde)), nullptr};
   }
   if (py::isinstance<model>(score)) {
     const auto& mo = score.cast<const model&>();
-    const auto theirs = spec_of(mo.sde), ours = dif::spec_of(sde);
+    const auto theirs = spec_of(mo.sde), ours = sde.spec();
     if (theirs.kind != ours.kind || theirs.to_numbers() != ours.to_numbers())
       throw ito::invalid_argument("sde: differs from the forward SDE the model was trained with (" + theirs.kind +
                                   "); pass model.sde or use model.sample()");
-    return {erased_score(dif::network_score_from_checkpoint<F, float>(sde, mo.ckpt, 1)), mo.dim(), &mo};
+    return {dif::any_score<double>(dif::network_score_from_checkpoint<dif::runtime_forward_sde, float>(sde, mo.ckpt, 1)),
+            &mo};
   }
   if (!PyCallable_Check(score.ptr()))
     throw ito::invalid_argument("score: expected a callable score(x, t) -> (n, d), an ito.GMM or an ito.Model");
@@ -42,7 +43,7 @@ std::tuple<erased_score, index_t, const model*> score_of(const F& sde, py::handl
     throw ito::invalid_argument("d: give the data dimension d when the score is a Python callable");
   const long long d = d_obj.cast<long long>();
   require_count("d", d);
-  return {erased_score(batch_callable<double>{score, "score(x, t)"}), index_t(d), nullptr};
+  return {dif::any_score<double>(callable_score{batch_callable<double>{score, "score(x, t)"}, index_t(d)}), nullptr};
 }
 
 }  // namespace
@@ -86,28 +87,25 @@ py::object sample_any(const any_sde& sde_v, py::handle score, long long n, const
   } else {
     opt.steps = 500;
   }
-  return std::visit(
-      [&](const auto& sde) -> py::object {
-        auto [sc, d, mo] = score_of(sde, score, a.d);
-        const bool python_callable = !mo && !py::isinstance<dif::gaussian_mixture>(score);
-        // A Python score runs on one thread in one block (one call per step) unless asked otherwise.
-        opt.threads = a.threads.is_none() ? (python_callable ? 1u : 0u) : a.threads.cast<unsigned>();
-        opt.block_size = a.block_size.is_none() ? (python_callable ? index_t(n) : index_t(512))
-                                                 : a.block_size.cast<index_t>();
-        require_count("block_size", opt.block_size);
-        opt.validate();
-        dif::sample_result<double> r;
-        {
-          py::gil_scoped_release nogil;
-          r = run_sampler(sde, sc, d, index_t(n), a.sampler, opt, control);
-          if (mo) {  // model units -> data units (as ito::diffusion::sample_model)
-            mo->ckpt.normalization.to_data(r.samples);
-            for (auto& x : r.trajectory) mo->ckpt.normalization.to_data(x);
-          }
-        }
-        return py::cast(std::move(r));
-      },
-      sde_v);
+  const dif::runtime_forward_sde sde(sde_v);
+  auto [sc, mo] = score_of(sde, score, a.d);
+  const bool python_callable = !mo && !py::isinstance<dif::gaussian_mixture>(score);
+  // A Python score runs on one thread in one block (one call per step) unless asked otherwise.
+  opt.threads = a.threads.is_none() ? (python_callable ? 1u : 0u) : a.threads.cast<unsigned>();
+  opt.block_size = a.block_size.is_none() ? (python_callable ? index_t(n) : index_t(512))
+                                           : a.block_size.cast<index_t>();
+  require_count("block_size", opt.block_size);
+  opt.validate();
+  dif::sample_result<double> r;
+  {
+    py::gil_scoped_release nogil;
+    r = run_sampler(sde, sc, index_t(n), a.sampler, opt, control);
+    if (mo) {  // model units -> data units (as ito::diffusion::sample_model)
+      mo->ckpt.normalization.to_data(r.samples);
+      for (auto& x : r.trajectory) mo->ckpt.normalization.to_data(x);
+    }
+  }
+  return py::cast(std::move(r));
 }
 
 void init_sample(py::module_& m) {

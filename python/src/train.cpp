@@ -208,17 +208,14 @@ with step, steps, loss, val_loss, seconds. The GIL is released while training.)d
         o.ode.rtol = rtol;
         o.ode.atol = atol;
         o.seed = seed;
-        return std::visit(
-            [&](const auto& f) {
-              const dif::gmm_score<std::decay_t<decltype(f)>> s(g, f);
-              dif::likelihood_result r;
-              {
-                py::gil_scoped_release nogil;
-                r = dif::log_likelihood(f, s, X, o);
-              }
-              return likelihood_dict(r);
-            },
-            to_sde(sde));
+        const dif::runtime_forward_sde f(to_sde(sde));
+        const dif::any_score<double> s(dif::gmm_score<dif::runtime_forward_sde>(g, f));
+        dif::likelihood_result r;
+        {
+          py::gil_scoped_release nogil;
+          r = dif::log_likelihood(f, s, X, o);
+        }
+        return likelihood_dict(r);
       },
       py::arg("sde"), py::arg("score"), py::arg("x"), py::kw_only(), py::arg("eps") = 1e-5, py::arg("rtol") = 1e-5,
       py::arg("atol") = 1e-5, py::arg("seed") = 0,

@@ -20,6 +20,7 @@
 #include <boost/random/mersenne_twister.hpp>
 #include <ito/sde/brownian.hpp>
 
+#include "any_score.hpp"
 #include "forward_sde.hpp"
 #include "probability_flow.hpp"
 #include "score.hpp"
@@ -184,5 +185,10 @@ inline kl_gap_estimate kl_gap(const vector_t<double>& model_logp, const vector_t
   k.se = std::sqrt((diff.array() - k.gap).square().sum() / double(k.n - 1) / double(k.n));
   return k;
 }
+
+/// The likelihood for runtime_forward_sde and any_score<double>, compiled once in the library
+/// (src/samplers.cpp).
+extern template likelihood_result log_likelihood<runtime_forward_sde, any_score<double>, double>(
+    const runtime_forward_sde&, const any_score<double>&, const ensemble<double>&, const likelihood_options&);
 
 }  // namespace ito::diffusion

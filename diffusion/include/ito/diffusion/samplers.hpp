@@ -48,6 +48,7 @@
 #include <ito/sde/steppers/euler_maruyama.hpp>
 #include <ito/sde/steppers/sra1.hpp>
 
+#include "any_score.hpp"
 #include "ddpm.hpp"
 #include "forward_sde.hpp"
 #include "probability_flow.hpp"
@@ -377,5 +378,11 @@ template <forward_sde F, class Score, class S = double>
 sample_result<S> sample(sampler_kind kind, const F& f, const Score& score, index_t n, const sampler_options& opt = {}) {
   return sample<F, Score, S>(kind, f, score, static_cast<index_t>(score.dim()), n, opt);
 }
+
+/// Every sampler for a forward SDE chosen at run time (runtime_forward_sde) and any score
+/// (any_score<double>): compiled once in the library (src/samplers.cpp), so a program that
+/// picks the SDE, the score and the sampler by name instantiates none of them.
+extern template sample_result<double> sample<runtime_forward_sde, any_score<double>, double>(
+    sampler_kind, const runtime_forward_sde&, const any_score<double>&, index_t, index_t, const sampler_options&);
 
 }  // namespace ito::diffusion

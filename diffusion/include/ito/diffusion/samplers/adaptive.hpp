@@ -75,4 +75,10 @@ sample_result<S> sample_adaptive(const F& f, const Score& score, index_t d, inde
   return res;
 }
 
+/// The adaptive sampler for runtime_forward_sde and any_score<double>, compiled once in the
+/// library (src/samplers.cpp).
+extern template sample_result<double> sample_adaptive<runtime_forward_sde, any_score<double>, double>(
+    const runtime_forward_sde&, const any_score<double>&, index_t, index_t, const sampler_options&,
+    const sde::adaptive_options&);
+
 }  // namespace ito::diffusion

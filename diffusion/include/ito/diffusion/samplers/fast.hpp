@@ -322,4 +322,9 @@ sample_result<S> sample_fast(const F& f, const Score& score, index_t d, index_t 
   return res;
 }
 
+/// The fast samplers for runtime_forward_sde and any_score<double>, compiled once in the
+/// library (src/samplers.cpp).
+extern template sample_result<double> sample_fast<runtime_forward_sde, any_score<double>, double>(
+    const runtime_forward_sde&, const any_score<double>&, index_t, index_t, const fast_sampler_options&);
+
 }  // namespace ito::diffusion
