@@ -32,6 +32,7 @@
 #include <ito/sde/steppers/ou_exact.hpp>
 #include <ito/sde/steppers/sra1.hpp>
 #include <ito/sde/validate.hpp>
+#include <ito/sde/validate/problems.hpp>
 
 #include "registry.hpp"
 #include "solve_dispatch.hpp"
@@ -60,33 +61,20 @@ struct options {
   validate_options v;  // times, seed, threads, max_z, chunk_blocks, ks_bins (library defaults)
 };
 
-/// The problem's default parameters, method, paths and steps.
+/// The problem's default parameters, method, paths and steps (the library's
+/// builtin_validation_defaults, shared with Python's ito.validate).
 void defaults(options& o) {
-  auto set = [](std::optional<double>& x, double v) {
-    if (!x) x = v;
+  if (o.problem != "ou" && o.problem != "tv-ou" && o.problem != "gbm" && o.problem != "cir")
+    throw ito::invalid_argument("--problem = " + o.problem + ": expected one of " + builtin_validation_names);
+  const builtin_validation d = builtin_validation_defaults(o.problem, o.method);
+  auto set = [&](std::optional<double>& x, const char* name) {
+    if (const auto it = d.params.find(name); !x && it != d.params.end()) x = it->second;
   };
-  if (o.problem == "ou" || o.problem == "tv-ou") {
-    set(o.kappa, 1), set(o.theta, 0), set(o.sigma, 1), set(o.mu, 0), set(o.x0, 1);
-    set(o.beta_min, 0.1), set(o.beta_max, 20);
-    if (!o.method) o.method = "exact";
-  } else if (o.problem == "gbm") {
-    // Milstein with fine steps: GBM has no exact stepper here; weak bias O(dt) stays far below 5 stderr.
-    set(o.mu, 1), set(o.sigma, 0.5), set(o.x0, 1);
-    if (!o.method) o.method = "milstein";
-    if (!o.paths) o.paths = 100000;
-    if (!o.steps) o.steps = 1000;
-  } else if (o.problem == "cir") {
-    // The exact sampler costs a noncentral chi-square quantile (~30 us) per path and step:
-    // fewer paths, and a grid holding just the check times.
-    set(o.kappa, 2), set(o.theta, 1), set(o.sigma, 1), set(o.x0, 0.5);
-    if (!o.method) o.method = "exact";
-    if (!o.paths) o.paths = 100000;
-    if (!o.steps) o.steps = *o.method == "exact" ? 2 : 100;
-  } else {
-    throw ito::invalid_argument("--problem = " + o.problem + ": expected one of ou, tv-ou, gbm, cir");
-  }
-  if (!o.paths) o.paths = o.v.paths;
-  if (!o.steps) o.steps = o.v.steps;
+  set(o.kappa, "kappa"), set(o.theta, "theta"), set(o.sigma, "sigma"), set(o.mu, "mu"), set(o.x0, "x0");
+  set(o.beta_min, "beta_min"), set(o.beta_max, "beta_max");
+  if (!o.method) o.method = d.method;
+  if (!o.paths) o.paths = d.paths;
+  if (!o.steps) o.steps = d.steps;
   o.v.paths = *o.paths;
   o.v.steps = *o.steps;
   o.v.ks = o.mode == "classic" ? ks_method::exact : o.mode == "streaming" ? ks_method::binned : ks_method::automatic;

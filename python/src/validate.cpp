@@ -4,6 +4,7 @@
 #include <ito/sde/steppers/cir_exact.hpp>
 #include <ito/sde/steppers/ou_exact.hpp>
 #include <ito/sde/validate.hpp>
+#include <ito/sde/validate/problems.hpp>
 
 #include <optional>
 #include <sstream>
@@ -14,28 +15,6 @@ namespace ito::python {
 namespace {
 
 using namespace ito::sde;
-
-/// The parameters (with defaults) and run defaults of each problem of ito.validate.
-struct validate_problem {
-  std::map<std::string, double> params;
-  std::string method;
-  index_t paths, steps;
-};
-
-validate_problem validate_defaults(const std::string& problem, const std::optional<std::string>& method) {
-  const validate_options v;
-  if (problem == "ou") return {{{"kappa", 1}, {"theta", 0}, {"sigma", 1}, {"x0", 1}}, "exact", v.paths, v.steps};
-  if (problem == "tv-ou")
-    return {{{"mu", 0}, {"sigma", 1}, {"beta_min", 0.1}, {"beta_max", 20}, {"x0", 1}}, "exact", v.paths, v.steps};
-  // GBM has no exact stepper: Milstein with fine steps (its weak bias O(dt) stays far below 5 stderr).
-  if (problem == "gbm") return {{{"mu", 1}, {"sigma", 0.5}, {"x0", 1}}, "milstein", 100000, 1000};
-  // CIR's exact sampler costs a noncentral chi-square quantile per path and step: fewer paths,
-  // and a grid holding just the check times.
-  if (problem == "cir")
-    return {{{"kappa", 2}, {"theta", 1}, {"sigma", 1}, {"x0", 0.5}}, "exact", 100000,
-            method.value_or("exact") == "exact" ? 2 : 100};
-  throw ito::invalid_argument("problem = " + problem + ": expected one of ou, tv-ou, gbm, cir");
-}
 
 /// fn(method) for the methods that can integrate an additive (OU) problem.
 template <class Fn>
@@ -111,7 +90,7 @@ py::dict validate_py(const std::string& problem, py::handle method_obj, py::hand
                      long long block_size, const std::string& mode, const py::kwargs& kw) {
   const std::optional<std::string> method_given =
       method_obj.is_none() ? std::nullopt : std::optional<std::string>(method_obj.cast<std::string>());
-  const validate_problem def = validate_defaults(problem, method_given);
+  const builtin_validation def = builtin_validation_defaults(problem, method_given);
   const params p(problem, def.params, kw);
   const std::string method = method_given.value_or(def.method);
   ito::detail::require_positive("t1", t1);

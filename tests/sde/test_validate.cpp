@@ -17,6 +17,7 @@
 #include <ito/sde/steppers/milstein.hpp>
 #include <ito/sde/steppers/ou_exact.hpp>
 #include <ito/sde/validate.hpp>
+#include <ito/sde/validate/problems.hpp>
 #include <random>
 #include "support/quick_mode.hpp"
 
@@ -212,6 +213,29 @@ TEST_CASE("validate: exact CIR sampling passes the noncentral chi-square law; GB
   const validation_report e = validate(g, euler_maruyama{}, gbm_law(1.0, 0.5, 1.0), og);
   CHECK_FALSE(e.passed());
   CHECK(e.find("mean(1)")->result.z < -8);  // (1 + dt)^4 = 2.44 < e = 2.72
+}
+
+TEST_CASE("builtin_validation_defaults: the program's and Python's defaults; CIR's run with them passes") {
+  const builtin_validation c = builtin_validation_defaults("cir");
+  CHECK(c.method == "exact");
+  CHECK(c.steps == 2);  // a grid of just the default check times t1/2 and t1
+  CHECK(builtin_validation_defaults("cir", std::string("em")).steps == 100);
+  CHECK(builtin_validation_defaults("gbm").method == "milstein");
+  CHECK(builtin_validation_defaults("tv-ou").params.count("beta_max") == 1);
+  CHECK(builtin_validation_defaults("ou").params.count("beta_max") == 0);
+  CHECK_THROWS_WITH_AS(builtin_validation_defaults("heston"), doctest::Contains("problem = heston"),
+                       ito::invalid_argument);
+  // the CIR problem at its default parameters and steps, exact sampling (fewer paths than the default)
+  const cir_process cir(c.params.at("kappa"), c.params.at("theta"), c.params.at("sigma"));
+  const double x0 = c.params.at("x0");
+  validate_options o;
+  o.paths = 4000;
+  o.steps = c.steps;
+  o.seed = 11;
+  const validation_report r =
+      validate(make_cir_problem(cir, ensemble<double>::Constant(1, 1, x0), 0.0, 1.0), cir_exact{}, cir_law(cir, x0), o);
+  CHECK(r.passed());
+  CHECK(r.times.size() == 2);
 }
 
 TEST_CASE("validate: multivariate OU passes; a scalar law as a multivariate law gives the same report") {

@@ -49,6 +49,7 @@
 #include "sde/validate/law.hpp"
 #include "sde/validate/laws.hpp"
 #include "sde/validate/mlmc.hpp"
+#include "sde/validate/problems.hpp"
 #include "sde/validate/report.hpp"
 #include "sde/validate/run.hpp"
 #include "sde/validate/state.hpp"
