@@ -10,11 +10,13 @@
 // Optimized grids: optimize_fast_schedule (samplers/optimize.hpp) on the network score,
 // tuned on the paths of seed 1, judged on the paths of seed 0, as bench/samplers_quality.
 // The first row is the model's converged probability-flow ODE (DPM-Solver++ 3M, 1000
-// log-SNR steps, final denoising): the model's own error apart from any solver.
+// log-SNR steps, final denoising): the model's own error apart from any solver
+// (--converged 0 leaves it out, e.g. for further rows of a data set whose CSV has it).
 //
 //   samplers_trained CKPT DATASET OUTDIR [--n 50000] [--nfe 5,10,15]
 //                    [--samplers unipc3,dpmpp3] [--schedules logsnr,optimized]
 //                    [--threads 1] [--t-end 1e-3] [--opt-paths 10000] [--opt-sweeps 2]
+//                    [--converged 1]
 // Writes OUTDIR/quality.csv (the columns of samplers_quality's) and
 // OUTDIR/optimized_<sampler>_nfe<N>.json (loadable by `ito sample --model CKPT
 // --schedule optimized --schedule-file`).
@@ -57,6 +59,7 @@ int main(int argc, char** argv) {
   std::vector<int> nfes{5, 10, 15};
   std::vector<std::string> samplers{"unipc3", "dpmpp3"};
   std::vector<std::string> schedules{"logsnr", "optimized"};
+  bool converged = true;
   schedule_optimization_options so;
   so.paths = 10000;
   so.sweeps = 2;
@@ -70,6 +73,7 @@ int main(int argc, char** argv) {
     else if (k == "--schedules") schedules = split(v);
     else if (k == "--opt-paths") so.paths = std::stol(v);
     else if (k == "--opt-sweeps") so.sweeps = std::stoi(v);
+    else if (k == "--converged") converged = std::stoi(v) != 0;
     else { std::cerr << "unknown option " << k << "\n"; return 2; }
   }
   const checkpoint c = load_checkpoint(ckpt_path);
@@ -106,8 +110,8 @@ int main(int argc, char** argv) {
     std::cerr << buf;
   };
 
-  const fast_sampler_options conv = converged_options(t_end, true, threads);
-  {
+  if (converged) {
+    const fast_sampler_options conv = converged_options(t_end, true, threads);
     const auto r = sample_fast(f, score, d, n, conv);
     row("converged-3M-1000", "logsnr", r.nfe, r.samples, r.seconds);
   }
