@@ -2,8 +2,10 @@
 # Adaptive reverse-SDE sampling on the thin mixture (issue 14 target): quality of n
 # samples judged against exact draws (`ito metrics --reference`: SW1 to 200000 exact
 # draws beside the floor of 30 exact draws of size n; |z| <= 3 = indistinguishable)
-# and the mean score evaluations per sample, for the adaptive sampler at a ladder of
-# tolerances side by side with fixed-step Euler-Maruyama at a ladder of steps.
+# and the mean score evaluations per sample, for the two adaptive samplers (the
+# Euler / improved-Euler pair, `adaptive`, and adaptive SDE-DPM-Solver++(2M),
+# `adaptive-dpmpp-sde`) at ladders of tolerances side by side with fixed-step
+# Euler-Maruyama at a ladder of steps.
 #
 #   bench/work_precision_sampler.sh ITO [N] [MIXTURE]   (defaults: 50000, bench/data/thin2d.json)
 # Prints: sampler setting nfe z ratio
@@ -27,6 +29,12 @@ for tol in ${RTOLS:-0.2 0.1 0.05 0.02}; do
     > "$TMP/s.json"
   nfe=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['nfe'])" "$TMP/s.json")
   judge adaptive "rtol=atol=$tol" "$nfe" "$TMP/a.csv"
+done
+for tol in ${DPMPP_TOLS:-0.05 0.02 0.01 0.005}; do
+  "$ITO" sample --oracle "$MIX" --sampler adaptive-dpmpp-sde --rtol "$tol" --atol "$tol" --n "$N" --out "$TMP/a.csv" \
+    --json > "$TMP/s.json"
+  nfe=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['nfe'])" "$TMP/s.json")
+  judge adpm-sde "rtol=atol=$tol" "$nfe" "$TMP/a.csv"
 done
 for k in ${EM_STEPS:-20 30 40 50 70 100}; do
   "$ITO" sample --oracle "$MIX" --sampler em --steps "$k" --n "$N" --out "$TMP/e.csv" --json > "$TMP/s.json"

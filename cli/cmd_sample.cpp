@@ -9,7 +9,7 @@
 
 #include <ito/diffusion/csv.hpp>
 #include <ito/diffusion/samplers.hpp>
-#include <ito/diffusion/samplers/adaptive.hpp>
+#include <ito/diffusion/samplers/adaptive_dpmpp_sde.hpp>
 #include <ito/diffusion/samplers/fast.hpp>
 #include <ito/diffusion/step_schedules.hpp>
 
@@ -154,19 +154,20 @@ void add_fast_sampler_options(CLI::App* sub, options& o) {
   sub->add_flag("--final-corrector", f.final_corrector, "unipc: UniC on the last step too (instead of --denoise-final)");
 }
 
-/// ito sample --sampler adaptive [--rtol R --atol A]: Jolicoeur-Martineau et al.'s
-/// adaptive reverse SDE (samplers/adaptive.hpp); --json reports the mean NFE per sample.
-int run_adaptive(const options& o) {
+/// ito sample --sampler adaptive | adaptive-dpmpp-sde [--rtol R --atol A]: the adaptive
+/// reverse-SDE samplers (samplers/adaptive.hpp, samplers/adaptive_dpmpp_sde.hpp); --json
+/// reports the mean NFE per sample.
+int run_adaptive(const options& o, ito::diffusion::adaptive_sampler kind) {
   using namespace ito::diffusion;
   ito::cli::require_count("--n", o.n);
   ito::detail::require(!o.out.empty() || o.json, "--out", "(none)", "a CSV file for the samples (or --json only)");
-  ito::detail::require(o.times.empty(), "--times", o.times.size(), "none with --sampler adaptive");
+  ito::detail::require(o.times.empty(), "--times", o.times.size(), "none with the adaptive samplers");
   ito::sde::adaptive_options control = default_adaptive_sampler_control();
   if (o.rtol) control.rtol = *o.rtol;
   if (o.atol) control.atol = *o.atol;
   auto res = ito::cli::with_sde(ito::cli::score_sde(o.score, o.sde), [&](const auto& f) {
     return ito::cli::with_score(o.score, f, [&](const auto& score, Eigen::Index d) {
-      return sample_adaptive<std::decay_t<decltype(f)>, std::decay_t<decltype(score)>, double>(f, score, d, o.n,
+      return sample_adaptive<std::decay_t<decltype(f)>, std::decay_t<decltype(score)>, double>(kind, f, score, d, o.n,
                                                                                             o.opt, control);
     });
   });
@@ -187,7 +188,7 @@ int run_adaptive(const options& o) {
     j["mean"] = std::vector<double>(m.data(), m.data() + m.size());
     ito::cli::print_json(j);
   } else {
-    std::cout << "adaptive (rtol " << control.rtol << ", atol " << control.atol << "): " << o.n << " samples, "
+    std::cout << res.sampler << " (rtol " << control.rtol << ", atol " << control.atol << "): " << o.n << " samples, "
               << res.nfe << " score evaluations per sample, " << res.seconds << " s -> " << o.out << '\n';
   }
   return 0;
@@ -195,7 +196,7 @@ int run_adaptive(const options& o) {
 
 int run(options o) {
   using namespace ito::diffusion;
-  if (o.sampler == "adaptive") return run_adaptive(o);
+  if (const auto kind = parse_adaptive_sampler(o.sampler)) return run_adaptive(o, *kind);
   if (o.rtol) o.opt.ode.rtol = *o.rtol;
   if (o.atol) o.opt.ode.atol = *o.atol;
   if (find_fast_method(o.sampler)) {
@@ -255,7 +256,7 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
   auto* sub = app.add_subcommand("sample", "Sample by reversing a forward SDE with a score (--oracle gmm.json: exact score)");
   ito::cli::add_score_options(sub, o->score);
   ito::cli::add_sde_options(sub, o->sde);
-  sub->add_option("--sampler", o->sampler, "em | sra1 | rd | pc | ddpm | ddim | langevin | ald | ode | dpm | dpmpp | dpmpp-sde | unipc | edm | adaptive")->capture_default_str();
+  sub->add_option("--sampler", o->sampler, "em | sra1 | rd | pc | ddpm | ddim | langevin | ald | ode | dpm | dpmpp | dpmpp-sde | unipc | edm | adaptive | adaptive-dpmpp-sde")->capture_default_str();
   o->fast.steps_option = sub->add_option("--steps", o->opt.steps, "grid steps K (ald: noise levels; ode rk4: RK4 steps)")->capture_default_str();
   add_fast_sampler_options(sub, *o);
   sub->add_option("--n", o->n, "number of samples")->capture_default_str();
@@ -271,8 +272,8 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
   sub->add_option("--variance", o->variance, "ddpm: small (beta tilde) | large (beta)")->capture_default_str();
   sub->add_option("--step-size", o->opt.step_size, "langevin/ald step (< 0: default)")->capture_default_str();
   sub->add_option("--ode", o->ode, "ode: rk4 (fixed --steps) | dopri5 (adaptive, --rtol/--atol)")->capture_default_str();
-  sub->add_option("--rtol", o->rtol, "relative tolerance: ode dopri5 (default 1e-5), adaptive (default 1e-2)");
-  sub->add_option("--atol", o->atol, "absolute tolerance: ode dopri5 (default 1e-5), adaptive (default 1e-2)");
+  sub->add_option("--rtol", o->rtol, "relative tolerance: ode dopri5 (default 1e-5), adaptive samplers (default 1e-2)");
+  sub->add_option("--atol", o->atol, "absolute tolerance: ode dopri5 (default 1e-5), adaptive samplers (default 1e-2)");
   sub->add_flag("--json", o->json, "print a JSON summary");
   return ito::cli::command{sub, [o]() { return run(*o); }};
 });

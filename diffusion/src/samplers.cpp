@@ -10,6 +10,7 @@
 #include "ito/diffusion/likelihood.hpp"
 #include "ito/diffusion/samplers.hpp"
 #include "ito/diffusion/samplers/adaptive.hpp"
+#include "ito/diffusion/samplers/adaptive_dpmpp_sde.hpp"
 #include "ito/diffusion/samplers/fast.hpp"
 
 namespace ito::diffusion {
@@ -18,6 +19,10 @@ template sample_result<double> sample<runtime_forward_sde, any_score<double>, do
     sampler_kind, const runtime_forward_sde&, const any_score<double>&, index_t, index_t, const sampler_options&);
 
 template sample_result<double> sample_adaptive<runtime_forward_sde, any_score<double>, double>(
+    const runtime_forward_sde&, const any_score<double>&, index_t, index_t, const sampler_options&,
+    const sde::adaptive_options&);
+
+template sample_result<double> sample_adaptive_dpmpp_sde<runtime_forward_sde, any_score<double>, double>(
     const runtime_forward_sde&, const any_score<double>&, index_t, index_t, const sampler_options&,
     const sde::adaptive_options&);
 

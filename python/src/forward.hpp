@@ -6,7 +6,7 @@
 #include <ito/diffusion/forward_sde.hpp>
 #include <ito/diffusion/gmm.hpp>
 #include <ito/diffusion/samplers.hpp>
-#include <ito/diffusion/samplers/adaptive.hpp>
+#include <ito/diffusion/samplers/adaptive_dpmpp_sde.hpp>
 
 #include <functional>
 #include <optional>
@@ -79,12 +79,13 @@ struct sample_args {
 py::object sample_any(const any_sde& sde, py::handle score, long long n, const sample_args& a);
 
 /// n samples from `score` under the forward SDE `sde`: sampler `sampler` (ito::diffusion::parse_sampler)
-/// or, with `adaptive`, the adaptive reverse-SDE sampler with tolerances `control` (the library's
+/// or, with `adaptive`, the adaptive reverse-SDE sampler of that name (ito::diffusion::parse_adaptive_sampler)
+/// with tolerances `control` (the library's
 /// samplers compiled once for runtime_forward_sde and any_score, src/samplers.cpp).
 inline dif::sample_result<double> run_sampler(const dif::runtime_forward_sde& sde, const dif::any_score<double>& score,
                                               index_t n, const std::string& sampler, const dif::sampler_options& opt,
                                               const std::optional<ito::sde::adaptive_options>& adaptive) {
-  if (adaptive) return dif::sample_adaptive(sde, score, score.dim(), n, opt, *adaptive);
+  if (adaptive) return dif::sample_adaptive(*dif::parse_adaptive_sampler(sampler), sde, score, score.dim(), n, opt, *adaptive);
   return dif::sample(dif::parse_sampler(sampler), sde, score, score.dim(), n, opt);
 }
 

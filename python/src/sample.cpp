@@ -1,7 +1,7 @@
 // ito.sample: any sampler, any forward SDE, with a score that is a Python callable, an ito.GMM
 // (its exact score) or an ito.Model (a trained network), as the library's any_score under the
 // run-time forward SDE: the samplers are those the library compiled once (src/samplers.cpp).
-#include <ito/diffusion/samplers/adaptive.hpp>
+#include <ito/diffusion/samplers/adaptive_dpmpp_sde.hpp>
 #include <ito/diffusion/train.hpp>
 
 #include "forward.hpp"
@@ -50,7 +50,7 @@ std::pair<dif::any_score<double>, const model*> score_of(const dif::runtime_forw
 
 py::object sample_any(const any_sde& sde_v, py::handle score, long long n, const sample_args& a) {
   require_count("n", n);
-  const bool adaptive = a.sampler == "adaptive";
+  const bool adaptive = dif::parse_adaptive_sampler(a.sampler).has_value();
   const auto kind = adaptive ? dif::sampler_kind::em : dif::parse_sampler(a.sampler);
   dif::sampler_options opt;
   opt.seed = a.seed;
@@ -72,7 +72,7 @@ py::object sample_any(const any_sde& sde_v, py::handle score, long long n, const
   }
   if (!a.steps.is_none() && !a.nfe.is_none()) throw ito::invalid_argument("steps and nfe: give one of them, not both");
   if (adaptive && !(a.steps.is_none() && a.nfe.is_none()))
-    throw ito::invalid_argument("steps / nfe: not used by sampler = adaptive (its steps follow rtol, atol)");
+    throw ito::invalid_argument("steps / nfe: not used by sampler = " + a.sampler + " (its steps follow rtol, atol)");
   if (!a.nfe.is_none()) {
     const long long nfe = a.nfe.cast<long long>();
     const index_t per = evals_per_step(kind, a.corrector_steps);
@@ -171,7 +171,9 @@ s(x, t) ~ grad_x log p_t(x):
   "adaptive": the reverse SDE with adaptive steps, the Euler / improved-Euler pair with the
   mixed tolerance |X'' - X'| / (atol + rtol max(|X|, |X''|)) (Jolicoeur-Martineau et al. 2021,
   Algorithm 1), rtol = atol = 1e-2 by default; steps, nfe and save_times are not used; .nfe is
-  the mean number of score evaluations per sample. (A Python score is called once per distinct
+  the mean number of score evaluations per sample. "adaptive-dpmpp-sde": SDE-DPM-Solver++(2M)
+  with per-sample steps from the same mixed tolerance on its embedded first/second-order
+  difference (one evaluation per accepted step; rejections cost none). (A Python score is called once per distinct
   time: prefer an ito.GMM or ito.Model score with it.)
 score: a Python callable score(x, t) -> (n, d) on the whole batch (give d=), e.g. a numpy
 function, or a PyTorch model wrapped as

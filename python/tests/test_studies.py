@@ -223,22 +223,23 @@ def test_adaptive_bad_arguments(kwargs, needle):
         ito.simulate(**kw)
 
 
-def test_sample_adaptive_gmm():
+@pytest.mark.parametrize("sampler", ["adaptive", "adaptive-dpmpp-sde"])
+def test_sample_adaptive_gmm(sampler):
     g = ito.GMM([0.5, 0.5], [[-2.0, 0.0], [2.0, 0.0]], [np.eye(2) * 0.25, np.eye(2) * 0.25])
-    r = ito.sample(ito.VPSDE(), g, n=2000, sampler="adaptive", seed=12)
+    r = ito.sample(ito.VPSDE(), g, n=2000, sampler=sampler, seed=12)
     x = r.samples
     assert x.shape == (2000, 2) and r.nfe > 2
     # the mixture's mean (0, 0) and its variance per axis (4.25, 0.25), within sampling noise and
     # the sampler's tolerance
     assert np.all(np.abs(x.mean(axis=0)) < 5 * np.sqrt(np.array([4.25, 0.25]) / 2000) + 0.05)
     assert abs(x[:, 0].var() - 4.25) < 0.5
-    loose = ito.sample(ito.VPSDE(), g, n=500, sampler="adaptive", seed=12, rtol=0.1, atol=0.1)
-    tight = ito.sample(ito.VPSDE(), g, n=500, sampler="adaptive", seed=12, rtol=1e-3, atol=1e-3)
+    loose = ito.sample(ito.VPSDE(), g, n=500, sampler=sampler, seed=12, rtol=0.1, atol=0.1)
+    tight = ito.sample(ito.VPSDE(), g, n=500, sampler=sampler, seed=12, rtol=1e-3, atol=1e-3)
     assert tight.nfe > loose.nfe
     with pytest.raises(ValueError, match="steps"):
-        ito.sample(ito.VPSDE(), g, n=10, sampler="adaptive", steps=20)
+        ito.sample(ito.VPSDE(), g, n=10, sampler=sampler, steps=20)
     with pytest.raises(ValueError, match="rtol"):
-        ito.sample(ito.VPSDE(), g, n=10, sampler="adaptive", rtol=0.0)
+        ito.sample(ito.VPSDE(), g, n=10, sampler=sampler, rtol=0.0)
 
 
 # ---- models with a data normalisation (model.hpp) ----

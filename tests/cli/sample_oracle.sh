@@ -44,6 +44,11 @@ for s in dpm dpmpp dpmpp-sde unipc; do
 done
 # EDM's Heun costs 2 evaluations per step and is far off at 15 (z = 30 at n = 3000): 101
 check edm-nfe101 0 --sde vp --sampler edm --nfe 101
+# the adaptive samplers: steps from the tolerance (default rtol = atol = 1e-2), nfe reported
+check adaptive 0 --sde vp --sampler adaptive
+check adaptive-dpmpp-sde 0 --sde vp --sampler adaptive-dpmpp-sde
+check adaptive-dpmpp-sde-ve 0 --sde ve --sampler adaptive-dpmpp-sde
+check adaptive-dpmpp-sde-subvp 0 --sde subvp --sampler adaptive-dpmpp-sde
 check dpmpp-ve 0 --sde ve --sampler dpmpp --nfe 20
 check unipc-subvp 0 --sde subvp --sampler unipc --nfe 20
 check edm-churn 0 --sde vp --sampler edm --nfe 101 --churn 5

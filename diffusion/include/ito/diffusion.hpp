@@ -24,6 +24,7 @@
 #include "diffusion/reverse_sde.hpp"
 #include "diffusion/samplers.hpp"
 #include "diffusion/samplers/adaptive.hpp"
+#include "diffusion/samplers/adaptive_dpmpp_sde.hpp"
 #include "diffusion/samplers/dpm.hpp"
 #include "diffusion/samplers/dpmpp.hpp"
 #include "diffusion/samplers/dpmpp_sde.hpp"
