@@ -88,9 +88,18 @@ class brownian_tree {
     n_ = ratio <= 1 ? 0 : int(std::ceil(std::log2(ratio)));
     detail::require(n_ <= 50, "tol", tol, "(t1 - t0)/tol <= 2^50");
     const std::size_t level = std::size_t(m_ * b_);
-    mb_ = level;
-    chain_.assign(std::size_t(n_ + 1), std::vector<double>(4 * level, 0.0));
-    sibling_.assign(std::size_t(n_ + 1), std::vector<double>(4 * level, 0.0));
+    // Each quantity of each interval buffer starts a cache line further (mod 4 KB) than
+    // the one before: with m B a multiple of 512 they would all be 4 KB apart, in one
+    // set of the L1 cache (and loads would wait on stores 4 KB away).
+    stride_ = padded(level);
+    store_.assign(2 * std::size_t(n_ + 1) * 4 * stride_, 0.0);
+    chain_.resize(std::size_t(n_ + 1));
+    sibling_.resize(std::size_t(n_ + 1));
+    for (std::size_t l = 0; l <= std::size_t(n_); ++l) {
+      chain_[l] = 2 * l * 4 * stride_;
+      sibling_[l] = (2 * l + 1) * 4 * stride_;
+    }
+    zld_ = index_t(padded(std::size_t(b_)));
     sibling_of_.assign(std::size_t(n_ + 1), -1);
     // Per-level constants, computed once (not per split or query): 2^n leaves of length
     // leaf_h_; a level-l split halves a parent of length (t1 - t0) / 2^(l-1).
@@ -115,7 +124,7 @@ class brownian_tree {
     end_time_.assign(std::size_t(b_), 0.0);
     query_skip_.assign(std::size_t(b_), 0);
     node_values_exact_ = t1_ - t0_ < std::ldexp(1.0, 400);
-    z_.resize(2 * level);
+    z_.resize(2 * std::size_t(m_) * std::size_t(zld_));
   }
 
   int depth() const { return n_; }
@@ -248,11 +257,13 @@ class brownian_tree {
     if (cached == leaf) return n_ + 1;
     return n_ - int(std::bit_width(std::uint64_t(cached ^ leaf))) + 1;
   }
-  /// Level l's interval in the cached chain (chain_[l]: W_a, Y_a, dW, H, each m x B, [component][path]).
-  double* wa_at(int l) { return chain_[std::size_t(l)].data(); }
-  double* ya_at(int l) { return chain_[std::size_t(l)].data() + mb_; }
-  double* dw_at(int l) { return chain_[std::size_t(l)].data() + 2 * mb_; }
-  double* hh_at(int l) { return chain_[std::size_t(l)].data() + 3 * mb_; }
+  /// n rounded up to a 64-byte line of doubles, plus one line.
+  static std::size_t padded(std::size_t n) { return (n + 7) / 8 * 8 + 8; }
+  /// Level l's interval in the cached chain: W_a, Y_a, dW, H, each m x B ([component][path]).
+  double* wa_at(int l) { return store_.data() + chain_[std::size_t(l)]; }
+  double* ya_at(int l) { return wa_at(l) + stride_; }
+  double* dw_at(int l) { return wa_at(l) + 2 * stride_; }
+  double* hh_at(int l) { return wa_at(l) + 3 * stride_; }
   /// Root (dW, H) at level 0 for columns [j0, j1) (normals in z_ rows 2i, 2i+1).
   void set_root(index_t j0, index_t j1, index_t ld) {
     const double T = t1_ - t0_, sw = std::sqrt(T), sh = std::sqrt(T / 12);
@@ -313,9 +324,8 @@ class brownian_tree {
     const double h2 = parent_h_[std::size_t(l)] / 2;  // half the parent's length (exact)
     const double rh = parent_rh_[std::size_t(l)], r12 = parent_r12_[std::size_t(l)];
     const index_t n = j1 - j0;
-    double *pw = chain_[std::size_t(l - 1)].data(), *cw = chain_[std::size_t(l)].data();
-    double* sw = sibling_[std::size_t(l)].data();
-    const std::size_t mb = mb_;
+    double *pw = wa_at(l - 1), *cw = wa_at(l), *sw = store_.data() + sibling_[std::size_t(l)];
+    const std::size_t mb = stride_;
     for (index_t i = 0; i < m_; ++i) {
       double* x1 = z_.data() + 2 * i * ld;
       double* x2 = x1 + ld;
@@ -353,20 +363,20 @@ class brownian_tree {
     }
     const int l0 = first_new_level(shared_leaf_, leaf);
     if (l0 == 0) {
-      node_normals(0, 0, b_, b_);
-      set_root(0, b_, b_);
+      node_normals(0, 0, b_, zld_);
+      set_root(0, b_, zld_);
     }
     for (int l = std::max(1, l0); l <= n_; ++l) {
       const std::int64_t parent = leaf >> (n_ - l + 1);
       const bool right = (leaf >> (n_ - l)) & 1;
       std::int64_t& sib = sibling_of_[std::size_t(l)];
       if (right && sib == parent) {  // computed with its left sibling: swap it in (the left child goes out)
-        chain_[std::size_t(l)].swap(sibling_[std::size_t(l)]);
+        std::swap(chain_[std::size_t(l)], sibling_[std::size_t(l)]);
         sib = -1;
         continue;
       }
-      node_normals((std::uint64_t(1) << (l - 1)) + std::uint64_t(parent), 0, b_, b_);
-      split(l, right, 0, b_, b_, !right);
+      node_normals((std::uint64_t(1) << (l - 1)) + std::uint64_t(parent), 0, b_, zld_);
+      split(l, right, 0, b_, zld_, !right);
       sib = right ? -1 : parent;
     }
     shared_leaf_ = leaf;  // (leaf_ and depth_ are filled from it when per-path queries need them)
@@ -542,12 +552,15 @@ class brownian_tree {
   int n_ = 0;
   double leaves_ = 1, leaf_h_ = 0;                            // 2^n_, (t1 - t0) / 2^n_
   std::vector<double> parent_h_, parent_rh_, parent_r12_;  // per level l: h, sqrt(h)/2, sqrt(h/12)
-  std::size_t mb_ = 0;                      ///< m B: the values of one quantity of one interval, every path
-  /// per level: the cached chain's interval, W_a, Y_a, dW, H in one buffer of 4 m B ([quantity][component][path])
-  std::vector<std::vector<double>> chain_;
-  std::vector<std::vector<double>> sibling_;  ///< per level: the right sibling of chain_[l] (if sibling_of_[l] >= 0)
+  /// The interval buffers: 2 (n + 1) of W_a, Y_a, dW, H (each m x B, [component][path]),
+  /// the quantities stride_ = padded(m B) apart.
+  std::vector<double, Eigen::aligned_allocator<double>> store_;
+  std::size_t stride_ = 0;
+  std::vector<std::size_t> chain_;    ///< per level: the cached chain's interval (its buffer's offset in store_)
+  std::vector<std::size_t> sibling_;  ///< per level: the right sibling of chain_[l] (if sibling_of_[l] >= 0)
   std::vector<std::int64_t> sibling_of_;     ///< per level: the parent whose right child sibling_ holds, or -1
-  std::vector<double> z_;                  ///< normals of one node
+  std::vector<double> z_;                  ///< normals of one node (2m rows; descend_all: leading dimension zld_)
+  index_t zld_ = 0;                        ///< padded(B)
   std::vector<std::int64_t> leaf_;         ///< per path: the leaf its cached chain ends in (-1: none)
   std::vector<int> depth_;                 ///< per path: the deepest level of that chain that is current
   // the per-path query being served (value_per_path_double, descend_paths), per path:
