@@ -316,16 +316,19 @@ class brownian_tree {
   /// left child), the right child goes to sibling_[l] (the same numbers a later
   /// split for the right child would compute).
   ///
-  /// (sqrt(h)/2) xi1 and sqrt(h/12) xi2 are rounded products, made in a pass
-  /// of their own: no compiler may contract them into the sums of bisect
-  /// (-ffp-contract=fast, GCC's default), whose own products 3 H and
-  /// (h/2) (...) are contracted where the target has FMA, as they always were.
+  /// The bits: (sqrt(h)/2) xi1 and sqrt(h/12) xi2 are products rounded on
+  /// their own, made in a pass of their own so that the compiler cannot
+  /// contract them into bisect's sums (GCC contracts a * b + c into an FMA by
+  /// default, -ffp-contract=fast, when both are in one basic block); bisect's
+  /// own products 3 H and (h/2)(...) are contracted on FMA targets, as they
+  /// always were: the numbers of the former scalar split, bit for bit (checked
+  /// at -O2 and -O3, with and without FMA, and with contraction off).
   void split(int l, bool right, index_t j0, index_t j1, index_t ld, bool keep_sibling = false) {
     const double h2 = parent_h_[std::size_t(l)] / 2;  // half the parent's length (exact)
     const double rh = parent_rh_[std::size_t(l)], r12 = parent_r12_[std::size_t(l)];
     const index_t n = j1 - j0;
     double *pw = wa_at(l - 1), *cw = wa_at(l), *sw = store_.data() + sibling_[std::size_t(l)];
-    const std::size_t mb = stride_;
+    const std::size_t q = stride_;  // from one quantity (W_a, Y_a, dW, H) of a buffer to the next
     for (index_t i = 0; i < m_; ++i) {
       double* x1 = z_.data() + 2 * i * ld;
       double* x2 = x1 + ld;
@@ -334,13 +337,13 @@ class brownian_tree {
       const std::size_t o = std::size_t(i * b_ + j0);
       double *p = pw + o, *c = cw + o, *r = sw + o;
       if (right)
-        bisect<false, true>(n, h2, x1, x2, p, p + mb, p + 2 * mb, p + 3 * mb, nullptr, nullptr, nullptr, nullptr, c,
-                            c + mb, c + 2 * mb, c + 3 * mb);
+        bisect<false, true>(n, h2, x1, x2, p, p + q, p + 2 * q, p + 3 * q, nullptr, nullptr, nullptr, nullptr, c,
+                            c + q, c + 2 * q, c + 3 * q);
       else if (keep_sibling)
-        bisect<true, true>(n, h2, x1, x2, p, p + mb, p + 2 * mb, p + 3 * mb, c, c + mb, c + 2 * mb, c + 3 * mb, r,
-                           r + mb, r + 2 * mb, r + 3 * mb);
+        bisect<true, true>(n, h2, x1, x2, p, p + q, p + 2 * q, p + 3 * q, c, c + q, c + 2 * q, c + 3 * q, r,
+                           r + q, r + 2 * q, r + 3 * q);
       else
-        bisect<true, false>(n, h2, x1, x2, p, p + mb, p + 2 * mb, p + 3 * mb, c, c + mb, c + 2 * mb, c + 3 * mb,
+        bisect<true, false>(n, h2, x1, x2, p, p + q, p + 2 * q, p + 3 * q, c, c + q, c + 2 * q, c + 3 * q,
                             nullptr, nullptr, nullptr, nullptr);
     }
   }
