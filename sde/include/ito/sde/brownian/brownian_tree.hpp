@@ -88,7 +88,18 @@ class brownian_tree {
     n_ = ratio <= 1 ? 0 : int(std::ceil(std::log2(ratio)));
     detail::require(n_ <= 50, "tol", tol, "(t1 - t0)/tol <= 2^50");
     const std::size_t level = std::size_t(m_ * b_);
-    for (auto* v : {&wa_, &ya_, &dw_, &hh_, &swa_, &sya_, &sdw_, &shh_}) v->assign(std::size_t(n_ + 1) * level, 0.0);
+    // Each quantity of each interval buffer starts a cache line further (mod 4 KB) than
+    // the one before: with m B a multiple of 512 they would all be 4 KB apart, in one
+    // set of the L1 cache (and loads would wait on stores 4 KB away).
+    stride_ = padded(level);
+    store_.assign(2 * std::size_t(n_ + 1) * 4 * stride_, 0.0);
+    chain_.resize(std::size_t(n_ + 1));
+    sibling_.resize(std::size_t(n_ + 1));
+    for (std::size_t l = 0; l <= std::size_t(n_); ++l) {
+      chain_[l] = 2 * l * 4 * stride_;
+      sibling_[l] = (2 * l + 1) * 4 * stride_;
+    }
+    zld_ = index_t(padded(std::size_t(b_)));
     sibling_of_.assign(std::size_t(n_ + 1), -1);
     // Per-level constants, computed once (not per split or query): 2^n leaves of length
     // leaf_h_; a level-l split halves a parent of length (t1 - t0) / 2^(l-1).
@@ -113,7 +124,7 @@ class brownian_tree {
     end_time_.assign(std::size_t(b_), 0.0);
     query_skip_.assign(std::size_t(b_), 0);
     node_values_exact_ = t1_ - t0_ < std::ldexp(1.0, 400);
-    z_.resize(2 * level);
+    z_.resize(2 * std::size_t(m_) * std::size_t(zld_));
   }
 
   int depth() const { return n_; }
@@ -134,12 +145,12 @@ class brownian_tree {
     if (y) y->resize(m_, b_);
     const double h = leaf_h_;
     const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
-    const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
+    const double *wa = wa_at(n_), *ya = ya_at(n_), *dw = dw_at(n_), *hh = hh_at(n_);
     for (index_t i = 0; i < m_; ++i)
       for (index_t j = 0; j < b_; ++j) {
-        const std::size_t o = base + std::size_t(i * b_ + j);
-        w(i, j) = S(wa_[o] + s * dw_[o] + cw * hh_[o]);
-        if (y) (*y)(i, j) = S(ya_[o] + h * (s * wa_[o] + s * s / 2 * dw_[o] + cy * hh_[o]));
+        const std::size_t o = std::size_t(i * b_ + j);
+        w(i, j) = S(wa[o] + s * dw[o] + cw * hh[o]);
+        if (y) (*y)(i, j) = S(ya[o] + h * (s * wa[o] + s * s / 2 * dw[o] + cy * hh[o]));
       }
   }
   void value(S t, ensemble<S>& w) { value(t, w, static_cast<ensemble<S>*>(nullptr)); }
@@ -246,54 +257,94 @@ class brownian_tree {
     if (cached == leaf) return n_ + 1;
     return n_ - int(std::bit_width(std::uint64_t(cached ^ leaf))) + 1;
   }
+  /// n rounded up to a 64-byte line of doubles, plus one line.
+  static std::size_t padded(std::size_t n) { return (n + 7) / 8 * 8 + 8; }
+  /// Level l's interval in the cached chain: W_a, Y_a, dW, H, each m x B ([component][path]).
+  double* wa_at(int l) { return store_.data() + chain_[std::size_t(l)]; }
+  double* ya_at(int l) { return wa_at(l) + stride_; }
+  double* dw_at(int l) { return wa_at(l) + 2 * stride_; }
+  double* hh_at(int l) { return wa_at(l) + 3 * stride_; }
   /// Root (dW, H) at level 0 for columns [j0, j1) (normals in z_ rows 2i, 2i+1).
   void set_root(index_t j0, index_t j1, index_t ld) {
     const double T = t1_ - t0_, sw = std::sqrt(T), sh = std::sqrt(T / 12);
+    double *wa = wa_at(0), *ya = ya_at(0), *dw = dw_at(0), *hh = hh_at(0);
     for (index_t i = 0; i < m_; ++i)
       for (index_t j = j0; j < j1; ++j) {
         const std::size_t o = std::size_t(i * b_ + j);
         const index_t c = j - j0;
-        wa_[o] = 0;
-        ya_[o] = 0;
-        dw_[o] = sw * z_[std::size_t(2 * i * ld + c)];
-        hh_[o] = sh * z_[std::size_t((2 * i + 1) * ld + c)];
+        wa[o] = 0;
+        ya[o] = 0;
+        dw[o] = sw * z_[std::size_t(2 * i * ld + c)];
+        hh[o] = sh * z_[std::size_t((2 * i + 1) * ld + c)];
       }
   }
-  /// Level l (>= 1) from level l-1 for columns [j0, j1): child `right` of the
-  /// parent interval, normals in z_. With keep_sibling (a left child), the
-  /// right child goes to the sibling arrays (the same numbers a later split
-  /// for the right child would compute).
-  void split(int l, bool right, index_t j0, index_t j1, index_t ld, bool keep_sibling = false) {
-    const double h = parent_h_[std::size_t(l)];  // parent length
-    const double rh = parent_rh_[std::size_t(l)], r12 = parent_r12_[std::size_t(l)];
-    const std::size_t P = std::size_t(l - 1) * std::size_t(m_ * b_), C = P + std::size_t(m_ * b_);
-    for (index_t i = 0; i < m_; ++i) {
-      const double* x1 = z_.data() + 2 * i * ld - j0;
-      const double* x2 = z_.data() + (2 * i + 1) * ld - j0;
-      for (index_t j = j0; j < j1; ++j) {
-        const std::size_t p = P + std::size_t(i * b_ + j), c = C + std::size_t(i * b_ + j);
-        const double H = hh_[p], dW = dw_[p];
-        const double D = 3 * H + rh * x1[j];
-        const double Ssum = 2 * H - D / 2, Tdif = r12 * x2[j];
-        const double dW1 = (dW + D) / 2, H1 = (Ssum + Tdif) / 2;
-        if (!right) {
-          wa_[c] = wa_[p];
-          ya_[c] = ya_[p];
-          dw_[c] = dW1;
-          hh_[c] = H1;
-          if (keep_sibling) {
-            swa_[c] = wa_[p] + dW1;
-            sya_[c] = ya_[p] + h / 2 * (wa_[p] + H1 + dW1 / 2);
-            sdw_[c] = (dW - D) / 2;
-            shh_[c] = (Ssum - Tdif) / 2;
-          }
-        } else {
-          wa_[c] = wa_[p] + dW1;
-          ya_[c] = ya_[p] + h / 2 * (wa_[p] + H1 + dW1 / 2);
-          dw_[c] = (dW - D) / 2;
-          hh_[c] = (Ssum - Tdif) / 2;
-        }
+  /// One split for n paths (the formulas of the file comment). In: the
+  /// parent's W_a, Y_a, dW, H and the scaled normals x1 = (sqrt(h)/2) xi1,
+  /// x2 = sqrt(h/12) xi2. Out: the left half (if Left) and the right half (if Right):
+  ///   D = 3 H + x1,  S = 2 H - D/2,  T = x2,  dW_1 = (dW + D)/2,  H_1 = (S + T)/2,
+  ///   left:  W_a,          Y_a,                                dW_1,          H_1
+  ///   right: W_a + dW_1,   Y_a + (h/2) (W_a + H_1 + dW_1/2),   (dW - D)/2,    (S - T)/2
+  /// (int_a^c W = (h/2) (W_a + dW_1/2 + H_1) by the definition of H_1). Every
+  /// array is its own (restrict), so the loop vectorizes without alias checks.
+  template <bool Left, bool Right>
+  static void bisect(index_t n, double h2, const double* __restrict x1, const double* __restrict x2,
+                     const double* __restrict pwa, const double* __restrict pya, const double* __restrict pdw,
+                     const double* __restrict phh, double* __restrict lwa, double* __restrict lya,
+                     double* __restrict ldw, double* __restrict lhh, double* __restrict rwa, double* __restrict rya,
+                     double* __restrict rdw, double* __restrict rhh) {
+    for (index_t c = 0; c < n; ++c) {
+      const double H = phh[c], dW = pdw[c];
+      const double D = 3 * H + x1[c];
+      const double Ssum = 2 * H - D / 2, Tdif = x2[c];
+      const double dW1 = (dW + D) / 2, H1 = (Ssum + Tdif) / 2;
+      if constexpr (Left) {
+        lwa[c] = pwa[c];
+        lya[c] = pya[c];
+        ldw[c] = dW1;
+        lhh[c] = H1;
       }
+      if constexpr (Right) {
+        rwa[c] = pwa[c] + dW1;
+        rya[c] = pya[c] + h2 * (pwa[c] + H1 + dW1 / 2);
+        rdw[c] = (dW - D) / 2;
+        rhh[c] = (Ssum - Tdif) / 2;
+      }
+    }
+  }
+  /// Level l (>= 1) from level l-1 for columns [j0, j1): child `right` of the
+  /// parent interval, normals in z_ (scaled in place). With keep_sibling (a
+  /// left child), the right child goes to sibling_[l] (the same numbers a later
+  /// split for the right child would compute).
+  ///
+  /// The bits: (sqrt(h)/2) xi1 and sqrt(h/12) xi2 are products rounded on
+  /// their own, made in a pass of their own so that the compiler cannot
+  /// contract them into bisect's sums (GCC contracts a * b + c into an FMA by
+  /// default, -ffp-contract=fast, when both are in one basic block); bisect's
+  /// own products 3 H and (h/2)(...) are contracted on FMA targets, as they
+  /// always were: the numbers of the former scalar split, bit for bit (checked
+  /// at -O2 and -O3, with and without FMA, and with contraction off).
+  void split(int l, bool right, index_t j0, index_t j1, index_t ld, bool keep_sibling = false) {
+    const double h2 = parent_h_[std::size_t(l)] / 2;  // half the parent's length (exact)
+    const double rh = parent_rh_[std::size_t(l)], r12 = parent_r12_[std::size_t(l)];
+    const index_t n = j1 - j0;
+    double *pw = wa_at(l - 1), *cw = wa_at(l), *sw = store_.data() + sibling_[std::size_t(l)];
+    const std::size_t q = stride_;  // from one quantity (W_a, Y_a, dW, H) of a buffer to the next
+    for (index_t i = 0; i < m_; ++i) {
+      double* x1 = z_.data() + 2 * i * ld;
+      double* x2 = x1 + ld;
+      for (index_t c = 0; c < n; ++c) x1[c] *= rh;
+      for (index_t c = 0; c < n; ++c) x2[c] *= r12;
+      const std::size_t o = std::size_t(i * b_ + j0);
+      double *p = pw + o, *c = cw + o, *r = sw + o;
+      if (right)
+        bisect<false, true>(n, h2, x1, x2, p, p + q, p + 2 * q, p + 3 * q, nullptr, nullptr, nullptr, nullptr, c,
+                            c + q, c + 2 * q, c + 3 * q);
+      else if (keep_sibling)
+        bisect<true, true>(n, h2, x1, x2, p, p + q, p + 2 * q, p + 3 * q, c, c + q, c + 2 * q, c + 3 * q, r,
+                           r + q, r + 2 * q, r + 3 * q);
+      else
+        bisect<true, false>(n, h2, x1, x2, p, p + q, p + 2 * q, p + 3 * q, c, c + q, c + 2 * q, c + 3 * q,
+                            nullptr, nullptr, nullptr, nullptr);
     }
   }
   /// The normals of node `id` for columns [j0, j1) into z_ (2m rows, leading dimension ld).
@@ -302,6 +353,8 @@ class brownian_tree {
                                  z_.data(), ld);
   }
   /// Bring every path's chain to `leaf` (all paths share the query time).
+  /// In a time loop each level's left child is split with its right sibling
+  /// kept (sibling_), which the chain then takes by a swap of buffers.
   void descend_all(std::int64_t leaf) {
     if (shared_leaf_ == -2) {  // chains differ after per-path queries: realign
       std::fill(query_leaf_.begin(), query_leaf_.end(), leaf);
@@ -313,28 +366,23 @@ class brownian_tree {
     }
     const int l0 = first_new_level(shared_leaf_, leaf);
     if (l0 == 0) {
-      node_normals(0, 0, b_, b_);
-      set_root(0, b_, b_);
+      node_normals(0, 0, b_, zld_);
+      set_root(0, b_, zld_);
     }
     for (int l = std::max(1, l0); l <= n_; ++l) {
       const std::int64_t parent = leaf >> (n_ - l + 1);
       const bool right = (leaf >> (n_ - l)) & 1;
       std::int64_t& sib = sibling_of_[std::size_t(l)];
-      if (right && sib == parent) {  // computed with its left sibling
-        const std::size_t C = std::size_t(l) * std::size_t(m_ * b_), n = std::size_t(m_ * b_);
-        std::copy_n(swa_.begin() + std::ptrdiff_t(C), n, wa_.begin() + std::ptrdiff_t(C));
-        std::copy_n(sya_.begin() + std::ptrdiff_t(C), n, ya_.begin() + std::ptrdiff_t(C));
-        std::copy_n(sdw_.begin() + std::ptrdiff_t(C), n, dw_.begin() + std::ptrdiff_t(C));
-        std::copy_n(shh_.begin() + std::ptrdiff_t(C), n, hh_.begin() + std::ptrdiff_t(C));
+      if (right && sib == parent) {  // computed with its left sibling: swap it in (the left child goes out)
+        std::swap(chain_[std::size_t(l)], sibling_[std::size_t(l)]);
+        sib = -1;
         continue;
       }
-      node_normals((std::uint64_t(1) << (l - 1)) + std::uint64_t(parent), 0, b_, b_);
-      split(l, right, 0, b_, b_, !right);
+      node_normals((std::uint64_t(1) << (l - 1)) + std::uint64_t(parent), 0, b_, zld_);
+      split(l, right, 0, b_, zld_, !right);
       sib = right ? -1 : parent;
     }
-    shared_leaf_ = leaf;
-    std::fill(leaf_.begin(), leaf_.end(), leaf);
-    std::fill(depth_.begin(), depth_.end(), n_);
+    shared_leaf_ = leaf;  // (leaf_ and depth_ are filled from it when per-path queries need them)
   }
   /// Bring every path j's chain to query_leaf_[j] down to level
   /// query_last_[j] (<= n_): levels 0..query_last_[j] then hold the intervals
@@ -398,9 +446,8 @@ class brownian_tree {
     descend_all(leaf);
     w.resize(m_, b_);
     if (!y) {
-      const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
       const double cw = 6 * s * (1 - s);
-      const double *wa = wa_.data() + base, *dw = dw_.data() + base, *hh = hh_.data() + base;
+      const double *wa = wa_at(n_), *dw = dw_at(n_), *hh = hh_at(n_);
       double* o = w.data();
       if (m_ == 1) {
         for (index_t j = 0; j < b_; ++j) o[j] = wa[j] + s * dw[j] + cw * hh[j];
@@ -413,12 +460,12 @@ class brownian_tree {
     y->resize(m_, b_);
     const double h = leaf_h_;
     const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
-    const std::size_t base = std::size_t(n_) * std::size_t(m_ * b_);
+    const double *wa = wa_at(n_), *ya = ya_at(n_), *dw = dw_at(n_), *hh = hh_at(n_);
     for (index_t i = 0; i < m_; ++i)
       for (index_t j = 0; j < b_; ++j) {
-        const std::size_t o = base + std::size_t(i * b_ + j);
-        w(i, j) = wa_[o] + s * dw_[o] + cw * hh_[o];
-        (*y)(i, j) = ya_[o] + h * (s * wa_[o] + s * s / 2 * dw_[o] + cy * hh_[o]);
+        const std::size_t o = std::size_t(i * b_ + j);
+        w(i, j) = wa[o] + s * dw[o] + cw * hh[o];
+        (*y)(i, j) = ya[o] + h * (s * wa[o] + s * s / 2 * dw[o] + cy * hh[o]);
       }
   }
  private:
@@ -439,7 +486,10 @@ class brownian_tree {
                              const std::vector<char>* skip = nullptr) {
     w.resize(m_, b_);
     if (y) y->resize(m_, b_);
-    const auto bs = std::size_t(m_ * b_);
+    if (shared_leaf_ >= 0) {  // every chain is the shared one (descend_all leaves leaf_ and depth_ to here)
+      std::fill(leaf_.begin(), leaf_.end(), shared_leaf_);
+      std::fill(depth_.begin(), depth_.end(), n_);
+    }
     const auto skipped = [skip](std::size_t u) { return skip && (*skip)[u]; };
     for (index_t j = 0; j < b_; ++j) {
       const auto u = std::size_t(j);
@@ -463,8 +513,9 @@ class brownian_tree {
       const auto u = std::size_t(j);
       if (query_last_[u] == n_ || skipped(u)) continue;
       for (index_t i = 0; i < m_; ++i) {
-        const std::size_t o = std::size_t(query_last_[u]) * bs + std::size_t(i * b_ + j);
-        if ((wa_[o] == 0 && std::signbit(wa_[o])) || (y && ya_[o] == 0 && std::signbit(ya_[o]))) {
+        const std::size_t o = std::size_t(i * b_ + j);
+        const double wa = wa_at(query_last_[u])[o], ya = ya_at(query_last_[u])[o];
+        if ((wa == 0 && std::signbit(wa)) || (y && ya == 0 && std::signbit(ya))) {
           query_last_[u] = n_;
           deeper = true;
           break;
@@ -473,24 +524,25 @@ class brownian_tree {
     }
     if (deeper) descend_paths();
     const double h = leaf_h_;
+    const double *wa = wa_at(n_), *ya = ya_at(n_), *dw = dw_at(n_), *hh = hh_at(n_);
     for (index_t j = 0; j < b_; ++j) {
       const auto u = std::size_t(j);
       if (skipped(u)) continue;
       const int L = query_last_[u];
       if (L < n_) {
         for (index_t i = 0; i < m_; ++i) {
-          const std::size_t o = std::size_t(L) * bs + std::size_t(i * b_ + j);
-          w(i, j) = wa_[o];
-          if (y) (*y)(i, j) = ya_[o];
+          const std::size_t o = std::size_t(i * b_ + j);
+          w(i, j) = wa_at(L)[o];
+          if (y) (*y)(i, j) = ya_at(L)[o];
         }
         continue;
       }
       const double s = query_pos_[u];
       const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
       for (index_t i = 0; i < m_; ++i) {
-        const std::size_t o = std::size_t(n_) * bs + std::size_t(i * b_ + j);
-        w(i, j) = wa_[o] + s * dw_[o] + cw * hh_[o];
-        if (y) (*y)(i, j) = ya_[o] + h * (s * wa_[o] + s * s / 2 * dw_[o] + cy * hh_[o]);
+        const std::size_t o = std::size_t(i * b_ + j);
+        w(i, j) = wa[o] + s * dw[o] + cw * hh[o];
+        if (y) (*y)(i, j) = ya[o] + h * (s * wa[o] + s * s / 2 * dw[o] + cy * hh[o]);
       }
     }
     forget_shared_chain();
@@ -503,10 +555,15 @@ class brownian_tree {
   int n_ = 0;
   double leaves_ = 1, leaf_h_ = 0;                            // 2^n_, (t1 - t0) / 2^n_
   std::vector<double> parent_h_, parent_rh_, parent_r12_;  // per level l: h, sqrt(h)/2, sqrt(h/12)
-  std::vector<double> wa_, ya_, dw_, hh_;  ///< [level][component][path]
-  std::vector<double> swa_, sya_, sdw_, shh_;  ///< the right sibling of level l's interval (if sibling_of_[l] >= 0)
-  std::vector<std::int64_t> sibling_of_;       ///< per level: the parent whose right child the sibling arrays hold, or -1
-  std::vector<double> z_;                  ///< normals of one node
+  /// The interval buffers: 2 (n + 1) of W_a, Y_a, dW, H (each m x B, [component][path]),
+  /// the quantities stride_ = padded(m B) apart.
+  std::vector<double, Eigen::aligned_allocator<double>> store_;
+  std::size_t stride_ = 0;
+  std::vector<std::size_t> chain_;    ///< per level: the cached chain's interval (its buffer's offset in store_)
+  std::vector<std::size_t> sibling_;  ///< per level: the right sibling of chain_[l] (if sibling_of_[l] >= 0)
+  std::vector<std::int64_t> sibling_of_;     ///< per level: the parent whose right child sibling_ holds, or -1
+  std::vector<double> z_;                  ///< normals of one node (2m rows; descend_all: leading dimension zld_)
+  index_t zld_ = 0;                        ///< padded(B)
   std::vector<std::int64_t> leaf_;         ///< per path: the leaf its cached chain ends in (-1: none)
   std::vector<int> depth_;                 ///< per path: the deepest level of that chain that is current
   // the per-path query being served (value_per_path_double, descend_paths), per path:
