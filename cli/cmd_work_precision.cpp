@@ -3,11 +3,10 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include <ito/diffusion/work_precision.hpp>
-#include <ito/sde/problems.hpp>
-#include <ito/sde/work_precision.hpp>
 
 #include "registry.hpp"
 
@@ -21,57 +20,13 @@ struct options {
   bool json = false;
 };
 
-/// Default ladders per problem (the runs span comparable errors).
-void default_ladders(const std::string& problem, ito::sde::work_precision_options& o) {
-  if (problem == "vdp") {
-    o.steps = {64, 128, 256, 512, 1024, 2048, 4096};
-    o.rtols = {1e-1, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4};
-  } else if (problem == "vp-reverse") {
-    o.steps = {8, 16, 32, 64, 128, 256, 512, 1024};
-    o.rtols = {3e-1, 1e-1, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4};
-  } else {
-    o.steps = {4, 8, 16, 32, 64, 128, 256, 512};
-    o.rtols = {1e-1, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4};
-  }
-}
-
-ito::sde::work_precision_result run(const options& o) {
-  using namespace ito::sde;
-  auto st = o.study;
-  if (o.problem == "gbm") {
-    auto k = gbm_problem<double>();
-    k.problem.autonomous = true;
-    auto r = work_precision(k.problem, work_precision_exact(k.problem, k.exact, st), st);
-    r.reference = "exact";
-    return r;
-  }
-  auto with_reference = [&](const auto& p) {
-    auto [ref, change] = work_precision_reference(p, st);
-    auto r = work_precision(p, ref, st);
-    r.reference = std::string(p.noise == noise_kind::additive ? "sra1" : "sriw1") + ", " +
-                  std::to_string(st.reference_steps) + " steps";
-    r.reference_dt = double(p.t1 - p.t0) / double(st.reference_steps);
-    r.reference_change = change;
-    return r;
-  };
-  if (o.problem == "double-well") {
-    auto p = double_well_problem<double>(0.5, 0.5, 2.0);
-    p.autonomous = true;
-    return with_reference(p);
-  }
-  if (o.problem == "vdp") return with_reference(van_der_pol_problem<double>());
-  // vp-reverse
-  const auto g = ito::diffusion::load_gmm(o.mixture);
-  return with_reference(ito::diffusion::vp_reverse_problem(g, st.paths, st.seed));
-}
-
 const bool registered = ito::cli::add_command([](CLI::App& app) {
   auto o = std::make_shared<options>();
   auto* sub = app.add_subcommand("work-precision",
                                  "Strong error against drift evaluations: fixed-step and adaptive methods on the "
                                  "same Brownian paths");
   sub->add_option("--problem", o->problem, "double-well | vdp | gbm | vp-reverse")
-      ->check(CLI::IsMember({"double-well", "vdp", "gbm", "vp-reverse"}))
+      ->check(CLI::IsMember(ito::diffusion::work_precision_problems()))
       ->capture_default_str();
   sub->add_option("--mixture", o->mixture, "Gaussian mixture JSON of vp-reverse")->capture_default_str();
   sub->add_option("--paths", o->study.paths, "Brownian paths")->capture_default_str();
@@ -83,10 +38,12 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
       ->capture_default_str();
   sub->add_flag("--json", o->json, "print one JSON object");
   return ito::cli::command{sub, [o]() {
-    default_ladders(o->problem, o->study);
+    ito::diffusion::default_work_precision_ladders(o->problem, o->study);
     if (!o->steps.empty()) o->study.steps = o->steps;
     if (!o->rtols.empty()) o->study.rtols = o->rtols;
-    const auto r = run(*o);
+    std::optional<ito::diffusion::gaussian_mixture> mixture;
+    if (o->problem == "vp-reverse") mixture = ito::diffusion::load_gmm(o->mixture);
+    const auto r = ito::diffusion::work_precision_study(o->problem, o->study, mixture ? &*mixture : nullptr);
     if (o->json) {
       nlohmann::json rows = nlohmann::json::array();
       for (const auto& w : r.rows) {

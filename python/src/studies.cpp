@@ -1,5 +1,7 @@
-// ito.convergence (strong and weak errors on the same Brownian paths against a pathwise closed form)
-// and ito.weak_convergence (weak errors of weak-order methods against the terminal law).
+// ito.convergence (strong and weak errors on the same Brownian paths against a pathwise closed form),
+// ito.weak_convergence (weak errors of weak-order methods against the terminal law) and
+// ito.work_precision (strong error against drift evaluations, fixed and adaptive steps).
+#include <ito/diffusion/work_precision.hpp>
 #include <ito/sde/convergence.hpp>
 #include <ito/sde/weak_convergence.hpp>
 
@@ -111,9 +113,68 @@ py::dict weak_convergence_py(const std::string& problem, const std::string& meth
   return d;
 }
 
+py::dict work_precision_py(const std::string& problem, long long paths, std::uint64_t seed, unsigned threads,
+                           const std::optional<std::vector<long long>>& steps,
+                           const std::optional<std::vector<double>>& rtols, long long reference_steps,
+                           const std::optional<ito::diffusion::gaussian_mixture>& mixture) {
+  ito::sde::work_precision_options o;
+  require_count("paths", paths);
+  require_count("reference_steps", reference_steps);
+  o.paths = paths;
+  o.seed = seed;
+  o.threads = threads;
+  o.reference_steps = reference_steps;
+  ito::diffusion::default_work_precision_ladders(problem, o);
+  if (steps) o.steps.assign(steps->begin(), steps->end());
+  if (rtols) o.rtols = *rtols;
+  ito::sde::work_precision_result r;
+  {
+    py::gil_scoped_release nogil;
+    r = ito::diffusion::work_precision_study(problem, o, mixture ? &*mixture : nullptr);
+  }
+  py::list rows;
+  for (const auto& w : r.rows) {
+    py::dict e;
+    e["method"] = w.method;
+    e["adaptive"] = w.adaptive;
+    if (w.adaptive) e["rtol"] = w.rtol;
+    else e["dt"] = w.dt;
+    e["nfe"] = w.nfe;
+    e["strong_error"] = w.strong_error;
+    e["stderr"] = w.stderr_;
+    e["steps"] = w.steps;
+    e["rejected"] = w.rejected;
+    rows.append(e);
+  }
+  py::dict d;
+  d["problem"] = problem;
+  d["paths"] = r.paths;
+  d["reference"] = r.reference;
+  d["reference_dt"] = r.reference_dt;
+  d["reference_change"] = r.reference_change;
+  d["unstable"] = r.unstable;
+  d["rows"] = rows;
+  return d;
+}
+
 }  // namespace
 
 void init_studies(py::module_& m) {
+  m.def("work_precision", &work_precision_py, py::arg("problem") = "gbm", py::kw_only(), py::arg("paths") = 200,
+        py::arg("seed") = 1, py::arg("threads") = 0, py::arg("steps") = py::none(), py::arg("rtols") = py::none(),
+        py::arg("reference_steps") = 1 << 14, py::arg("mixture") = py::none(),
+        R"doc(work_precision(problem="gbm", *, paths=200, seed=1, threads=0, steps=None, rtols=None,
+               reference_steps=16384, mixture=None) -> dict
+
+Strong error at t1 against drift evaluations per path for the fixed-step methods at dt = T/steps
+and the adaptive ones at each rtol (atol = rtol), all on the same `paths` paths of the Brownian
+tree (as `ito work-precision`). Problems "double-well", "vdp", "gbm", "vp-reverse" (the VP reverse
+SDE with the exact score of `mixture`, an ito.GMM: required there); steps and rtols default to
+the problem's ladders. The reference is exact (gbm) or SRA1/SRIW1 at reference_steps steps.
+Returns {"problem", "paths", "reference", "reference_dt", "reference_change", "unstable",
+"rows": [{"method", "adaptive", "dt" or "rtol", "nfe", "strong_error", "stderr", "steps",
+"rejected"}, ...]}: strong_error = mean over paths of |X(t1) - X_ref(t1)|, with its standard error.)doc");
+
   m.def("convergence", &convergence_py, py::arg("problem") = "gbm", py::kw_only(), py::arg("method") = "em",
         py::arg("paths") = 10000, py::arg("levels") = 5, py::arg("coarsest_steps") = 4, py::arg("t1") = 1.0,
         py::arg("seed") = 1, py::arg("threads") = 0,

@@ -1,7 +1,10 @@
 """ito.validate, CIR, the weak-order methods, ito.weak_convergence, ito.mlmc and adaptive stepping
 (solve, simulate, sample): statistical checks with fixed seeds and tolerances from standard errors,
 and the bad-input cases of each."""
+import json
 import math
+import os
+import subprocess
 
 import numpy as np
 import pytest
@@ -260,3 +263,37 @@ def test_model_normalization_in_data_units(tmp_path):
     nll = m.nll(data[:100])
     # a density in data units: the log-Jacobian sum log scale_i is included (scale ~ (2, 0.5))
     assert np.isfinite(nll["mean_nll"]) and nll["logp"].shape == (100,)
+
+
+# ---- work-precision (library: ito/diffusion/work_precision.hpp, work_precision_study) ----
+
+
+def test_work_precision_gbm_matches_the_program():
+    r = ito.work_precision("gbm", paths=256, steps=[8, 16, 32], rtols=[1e-1, 1e-2], threads=1)
+    assert r["reference"] == "exact" and r["paths"] == 256
+    em = [w for w in r["rows"] if w["method"] == "euler_maruyama" and not w["adaptive"]]
+    assert [w["nfe"] for w in em] == [8.0, 16.0, 32.0]  # one drift evaluation per step, counted exactly
+    # EM's strong error falls like dt^(1/2): a factor 2 from dt = 1/8 to 1/32 (1.5 allows the noise of
+    # 256 paths; the errors are on the same paths)
+    assert em[0]["strong_error"] > 1.5 * em[2]["strong_error"]
+    adaptive = [w for w in r["rows"] if w["adaptive"]]
+    assert {w["rtol"] for w in adaptive} == {1e-1, 1e-2}
+    exe = os.path.join(os.environ.get("ITO_BINARY_DIR", "build"), "cli", "ito")
+    if not os.path.exists(exe):
+        pytest.skip("the ito program is not built")
+    out = subprocess.run([exe, "work-precision", "--problem", "gbm", "--paths", "256", "--steps", "8,16,32",
+                          "--rtols", "0.1,0.01", "--threads", "1", "--json"], check=True, capture_output=True, text=True)
+    cli = json.loads(out.stdout)
+    assert len(cli["rows"]) == len(r["rows"])
+    for a, b in zip(cli["rows"], r["rows"]):
+        assert a["method"] == b["method"] and a["adaptive"] == b["adaptive"]
+        assert a["nfe"] == b["nfe"] and a["strong_error"] == b["strong_error"]  # the same library call
+
+
+def test_work_precision_bad_input():
+    with pytest.raises(ValueError, match="problem"):
+        ito.work_precision("lorenz", paths=10)
+    with pytest.raises(ValueError, match="mixture"):
+        ito.work_precision("vp-reverse", paths=10)
+    with pytest.raises(ValueError, match="paths"):
+        ito.work_precision("gbm", paths=0)

@@ -42,8 +42,21 @@ bad simulate --method euler
 bad simulate --problem cubic
 bad simulate --problem gbm --method sra1
 bad convergence --problem ou
+bad work-precision --problem lorenz
+bad work-precision --paths 0
 bad convergence --levels 1
 bad simulate --out /nonexistent-dir/x.csv --paths 3 --steps 2
 bad frobnicate
 bad simulate --paths
+# work-precision --json: one row per fixed step count and per tolerance for each method; fixed
+# steps cost exactly their drift evaluations; EM's error at dt = 1/32 below that at 1/8
+"$ito" work-precision --problem gbm --paths 128 --steps 8,32 --rtols 0.1,0.01 --threads 1 --json | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+assert j["reference"] == "exact" and j["paths"] == 128, j
+em = [r for r in j["rows"] if r["method"] == "euler_maruyama" and not r["adaptive"]]
+assert [r["nfe"] for r in em] == [8, 32], em
+assert em[1]["strong_error"] < em[0]["strong_error"], em
+assert {r["rtol"] for r in j["rows"] if r["adaptive"]} == {0.1, 0.01}, j["rows"]
+' || fail "work-precision --json"
 echo "core commands: ok"

@@ -10,7 +10,11 @@
 /// The drift is the exact score of the diffused mixture (gmm.hpp), so the
 /// only error is the integrator's. Drift evaluations are score evaluations.
 
+#include <string>
+#include <vector>
+
 #include <ito/sde/problem.hpp>
+#include <ito/sde/work_precision.hpp>
 
 #include "forward_sde.hpp"
 #include "gmm.hpp"
@@ -40,5 +44,27 @@ inline auto vp_reverse_problem(const gaussian_mixture& g, index_t paths, std::ui
   const ensemble<double> xT = detail::block_prior<double>(f, g.dim(), paths, seed, 0);
   return reverse_sde<vp_sde, shared_gmm_score>{f, shared_gmm_score{g, f}}.problem<double>(xT, t_end);
 }
+
+/// The built-in problems of the work-precision study (`ito work-precision --problem`,
+/// `ito.work_precision`): "double-well" (dX = (X - X^3)/2 dt + 1/2 dW from 0.5 to T = 2,
+/// additive), "vdp" (the stochastic van der Pol oscillator with diagonal multiplicative noise,
+/// problems.hpp), "gbm" (exact solution on the tree's W) and "vp-reverse" (the VP reverse SDE
+/// with the exact score of a Gaussian mixture, above).
+inline const std::vector<std::string>& work_precision_problems() {
+  static const std::vector<std::string> names{"double-well", "vdp", "gbm", "vp-reverse"};
+  return names;
+}
+
+/// The default ladders of a built-in problem (spanning comparable errors): o.steps and
+/// o.rtols are replaced; the other options are kept.
+void default_work_precision_ladders(const std::string& problem, sde::work_precision_options& o);
+
+/// The work-precision study (sde/work_precision.hpp) of the built-in problem `problem` with
+/// options `o` (ladders as given: see default_work_precision_ladders); `mixture` is the data of
+/// "vp-reverse" (required there, unused otherwise). The reference is the exact solution for
+/// gbm, else SRA1 (additive noise) or SRIW1 at o.reference_steps steps on the same paths.
+/// Compiled once in the library (src/work_precision.cpp).
+sde::work_precision_result work_precision_study(const std::string& problem, const sde::work_precision_options& o,
+                                                const gaussian_mixture* mixture = nullptr);
 
 }  // namespace ito::diffusion
