@@ -36,6 +36,14 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
   sub->add_option("--rtols", o->rtols, "tolerance ladder, atol = rtol (default per problem)")->delimiter(',');
   sub->add_option("--reference-steps", o->study.reference_steps, "steps of the fine reference")
       ->capture_default_str();
+  sub->add_option("--atol-ratio", o->study.atol_ratio, "atol = atol_ratio * rtol")->capture_default_str();
+  sub->add_option("--grow-max", o->study.control.grow_max,
+                  "largest step growth factor of the adaptive runs (StochasticDiffEq's qmax is 9/8)")
+      ->capture_default_str();
+  sub->add_option("--safety", o->study.control.safety, "safety factor of the controller")->capture_default_str();
+  sub->add_option("--drift-weight", o->study.control.drift_weight,
+                  "delta: weight of the drift part of the Rossler/Milstein/EM error estimates")
+      ->capture_default_str();
   sub->add_flag("--json", o->json, "print one JSON object");
   return ito::cli::command{sub, [o]() {
     ito::diffusion::default_work_precision_ladders(o->problem, o->study);

@@ -1,6 +1,8 @@
 // ito.convergence (strong and weak errors on the same Brownian paths against a pathwise closed form),
 // ito.weak_convergence (weak errors of weak-order methods against the terminal law) and
 // ito.work_precision (strong error against drift evaluations, fixed and adaptive steps).
+#include <cmath>
+
 #include <ito/diffusion/work_precision.hpp>
 #include <ito/sde/convergence.hpp>
 #include <ito/sde/weak_convergence.hpp>
@@ -116,7 +118,9 @@ py::dict weak_convergence_py(const std::string& problem, const std::string& meth
 py::dict work_precision_py(const std::string& problem, long long paths, std::uint64_t seed, unsigned threads,
                            const std::optional<std::vector<long long>>& steps,
                            const std::optional<std::vector<double>>& rtols, long long reference_steps,
-                           const std::optional<ito::diffusion::gaussian_mixture>& mixture) {
+                           const std::optional<ito::diffusion::gaussian_mixture>& mixture, double atol_ratio,
+                           const std::optional<double>& grow_max, const std::optional<double>& safety,
+                           const std::optional<double>& drift_weight) {
   ito::sde::work_precision_options o;
   require_count("paths", paths);
   require_count("reference_steps", reference_steps);
@@ -124,6 +128,12 @@ py::dict work_precision_py(const std::string& problem, long long paths, std::uin
   o.seed = seed;
   o.threads = threads;
   o.reference_steps = reference_steps;
+  o.atol_ratio = atol_ratio;
+  if (grow_max) o.control.grow_max = *grow_max;
+  if (safety) o.control.safety = *safety;
+  if (drift_weight) o.control.drift_weight = *drift_weight;
+  ito::detail::require(std::isfinite(atol_ratio) && atol_ratio >= 0, "atol_ratio", atol_ratio, "a finite number >= 0");
+  o.control.validate();
   ito::diffusion::default_work_precision_ladders(problem, o);
   if (steps) o.steps.assign(steps->begin(), steps->end());
   if (rtols) o.rtols = *rtols;
@@ -162,15 +172,19 @@ py::dict work_precision_py(const std::string& problem, long long paths, std::uin
 void init_studies(py::module_& m) {
   m.def("work_precision", &work_precision_py, py::arg("problem") = "gbm", py::kw_only(), py::arg("paths") = 200,
         py::arg("seed") = 1, py::arg("threads") = 0, py::arg("steps") = py::none(), py::arg("rtols") = py::none(),
-        py::arg("reference_steps") = 1 << 14, py::arg("mixture") = py::none(),
+        py::arg("reference_steps") = 1 << 14, py::arg("mixture") = py::none(), py::arg("atol_ratio") = 1.0,
+        py::arg("grow_max") = py::none(), py::arg("safety") = py::none(), py::arg("drift_weight") = py::none(),
         R"doc(work_precision(problem="gbm", *, paths=200, seed=1, threads=0, steps=None, rtols=None,
-               reference_steps=16384, mixture=None) -> dict
+               reference_steps=16384, mixture=None, atol_ratio=1.0, grow_max=None, safety=None,
+               drift_weight=None) -> dict
 
 Strong error at t1 against drift evaluations per path for the fixed-step methods at dt = T/steps
 and the adaptive ones at each rtol (atol = rtol), all on the same `paths` paths of the Brownian
 tree (as `ito work-precision`). Problems "double-well", "vdp", "gbm", "vp-reverse" (the VP reverse
 SDE with the exact score of `mixture`, an ito.GMM: required there); steps and rtols default to
-the problem's ladders. The reference is exact (gbm) or SRA1/SRIW1 at reference_steps steps.
+the problem's ladders; atol = atol_ratio rtol; grow_max, safety and drift_weight change the
+adaptive runs' controller (None: the library's defaults, as `ito work-precision`). The reference
+is exact (gbm) or SRA1/SRIW1 at reference_steps steps.
 Returns {"problem", "paths", "reference", "reference_dt", "reference_change", "unstable",
 "rows": [{"method", "adaptive", "dt" or "rtol", "nfe", "strong_error", "stderr", "steps",
 "rejected"}, ...]}: strong_error = mean over paths of |X(t1) - X_ref(t1)|, with its standard error.)doc");

@@ -297,3 +297,7 @@ def test_work_precision_bad_input():
         ito.work_precision("vp-reverse", paths=10)
     with pytest.raises(ValueError, match="paths"):
         ito.work_precision("gbm", paths=0)
+    with pytest.raises(ValueError, match="grow_max"):
+        ito.work_precision("gbm", paths=10, grow_max=0.5)
+    with pytest.raises(ValueError, match="atol_ratio"):
+        ito.work_precision("gbm", paths=10, atol_ratio=-1.0)

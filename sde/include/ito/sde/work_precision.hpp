@@ -55,6 +55,7 @@ struct work_precision_options {
   std::vector<index_t> steps{8, 16, 32, 64, 128, 256, 512};  ///< fixed-step ladder (powers of two)
   std::vector<double> rtols{1e-1, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4};  ///< adaptive ladder
   double atol_ratio = 1.0;          ///< atol = atol_ratio * rtol
+  adaptive_options control{};       ///< controller of the adaptive runs (rtol and atol are set per run)
   index_t reference_steps = 1 << 14;  ///< steps of the fine reference (power of two), when no exact solution
   bool adaptive_em = true;          ///< include adaptive Euler–Maruyama
 
@@ -219,7 +220,7 @@ work_precision_result work_precision(const P& p, const ensemble<typename P::scal
   };
   auto adapt = [&](auto method) {
     for (const double rtol : o.rtols) {
-      adaptive_options ao;
+      adaptive_options ao = o.control;
       ao.rtol = rtol;
       ao.atol = o.atol_ratio * rtol;
       auto so = detail::wp_solve_options<S>(o);
