@@ -76,6 +76,7 @@ sample_result<S> sample_adaptive_dpmpp_sde(const F& f, const Score& score, index
     ensemble<S> x = detail::block_prior<S>(f, d, B, opt.seed, first);
     std::vector<double> t(std::size_t(B), T), h(std::size_t(B), h0), eprev(std::size_t(B), 1.0);
     std::vector<double> lam1(std::size_t(B), 0.0);
+    std::vector<marginal_coeffs> mc(std::size_t(B), mT);  // a(t), s(t), lambda(t) at each sample's time
     std::vector<std::uint64_t> steps(std::size_t(B), 0);
     ensemble<S> m0(d, B), m1(d, B), out(d, B), mean(d, 1), z(d, 1);
     sc(x, S(T), out);
@@ -88,7 +89,7 @@ sample_result<S> sample_adaptive_dpmpp_sde(const F& f, const Score& score, index
       for (index_t j = 0; j < B; ++j) {
         const auto uj = std::size_t(j);
         if (t[uj] <= t_end) continue;
-        const marginal_coeffs ms = marginal_at(f, t[uj]);
+        const marginal_coeffs ms = mc[uj];
         const bool second = steps[uj] > 0;
         bool rejected = false;
         double e = 0, tn = t_end;
@@ -138,6 +139,7 @@ sample_result<S> sample_adaptive_dpmpp_sde(const F& f, const Score& score, index
           eprev[uj] = ee;
         }
         lam1[uj] = ms.lambda;
+        mc[uj] = mt;
         t[uj] = tn;
         if (tn > t_end) moved.push_back(j);
       }
@@ -154,7 +156,7 @@ sample_result<S> sample_adaptive_dpmpp_sde(const F& f, const Score& score, index
       sde::detail::eval_at_times(call, false, xa, ta, d, sa, xg, og, cols);
       for (index_t k = 0; k < na; ++k) {
         const index_t j = moved[std::size_t(k)];
-        const marginal_coeffs mk = marginal_at(f, t[std::size_t(j)]);
+        const marginal_coeffs& mk = mc[std::size_t(j)];
         m1.col(j) = m0.col(j);
         m0.col(j) = (xa.col(k).array() - S(mk.b) + S(mk.s * mk.s) * sa.col(k).array()) / S(mk.a);
         if (!m0.col(j).allFinite())
