@@ -213,6 +213,71 @@ TEST_CASE("dyadic points are exact draws: refining the tolerance keeps them") {
   }
 }
 
+TEST_CASE("W and Y at t1 are the root's own values: the same bits at any depth, per path or for the block") {
+  // t1 is the right end of the root [t0, t1]: W(t1) = dW, Y(t1) = (t1 - t0)(dW/2 + H) of the root,
+  // whatever the depth (before any other query, after a time loop, after per-path queries)
+  const double t0 = -0.5, t1 = 1.5;
+  std::vector<ensemble<>> ws, ys;
+  for (double tol : {1.0, 1.0 / 4, 1.0 / 1024, 2 * std::ldexp(1.0, -40)}) {
+    sde::brownian_tree<> tree(13, t0, t1, tol, 2, 9, 4);
+    ensemble<> w, y, wl, yl;
+    tree.value(t1, w, y);
+    ws.push_back(w);
+    ys.push_back(y);
+    for (int k = 0; k <= 16; ++k) tree.value(t0 + k / 8.0, wl, yl);  // a time loop ending at t1
+    CHECK(wl == w);
+    CHECK(yl == y);
+    const std::vector<double> tj = {t1, 0.3, t1, t1};
+    ensemble<> wp, yp;
+    tree.value(tj.data(), wp, &yp);
+    for (int j : {0, 2, 3}) {
+      CHECK(wp.col(j) == w.col(j));
+      CHECK(yp.col(j) == y.col(j));
+    }
+  }
+  for (std::size_t k = 1; k < ws.size(); ++k) {
+    CHECK(ws[k] == ws[0]);
+    CHECK(ys[k] == ys[0]);
+  }
+  // the law: W(t1) ~ N(0, t1 - t0), Y(t1) ~ N(0, (t1 - t0)^3 / 3), Cov = (t1 - t0)^2 / 2
+  const int n = 20000;
+  sde::brownian_tree<> big(17, t0, t1, 1e-3, 1, 0, n);
+  ensemble<> w, y;
+  big.value(t1, w, y);
+  const double T = t1 - t0;
+  const double vw = w.array().square().mean(), vy = y.array().square().mean(), c = (w.array() * y.array()).mean();
+  // standard errors of the second moments of a normal pair: sqrt(2/n) var, sqrt((var_w var_y + c^2)/n)
+  CHECK(std::abs(vw - T) < 5 * std::sqrt(2.0 / n) * T);
+  CHECK(std::abs(vy - T * T * T / 3) < 5 * std::sqrt(2.0 / n) * T * T * T / 3);
+  CHECK(std::abs(c - T * T / 2) < 5 * std::sqrt((T * T * T * T / 3 + T * T * T * T / 4) / n));
+}
+
+TEST_CASE("per-path steps on a common grid reuse the right halves kept with their left halves, bit for bit") {
+  // an adaptive-like loop at depth 32 whose paths step on nodes k/64 together (each right
+  // half is taken from the split of its left half), some paths leaving the grid for a
+  // general time and coming back; every value against a fresh tree's
+  const double t0 = 0, t1 = 1;
+  const double tol = std::ldexp(1.0, -32);
+  sde::brownian_tree<> a(23, t0, t1, tol, 2, 3, 4);
+  REQUIRE(a.depth() == 32);
+  for (int k = 0; k <= 64; ++k) {
+    std::vector<double> tj(4, k / 64.0);
+    if (k % 5 == 3) tj[1] = (k - 0.37) / 64;  // path 1 off the grid
+    if (k % 7 == 2) tj[3] = (k - 0.5) / 64;   // path 3 on a finer node
+    ensemble<> w, y;
+    a.value(tj.data(), w, &y);
+    for (std::size_t j = 0; j < 4; ++j) {
+      sde::brownian_tree<> fresh(23, t0, t1, tol, 2, 3, 4);
+      ensemble<> wf, yf;
+      fresh.value(tj[j], wf, yf);
+      CAPTURE(k);
+      CAPTURE(j);
+      CHECK(w.col(int(j)) == wf.col(int(j)));
+      CHECK(y.col(int(j)) == yf.col(int(j)));
+    }
+  }
+}
+
 TEST_CASE("bad arguments name themselves") {
   CHECK_THROWS_AS(sde::brownian_tree<>(1, 1.0, 0.0, 0.1, 1, 0, 1), ito::invalid_argument);
   CHECK_THROWS_AS(sde::brownian_tree<>(1, 0.0, 1.0, 0.0, 1, 0, 1), ito::invalid_argument);

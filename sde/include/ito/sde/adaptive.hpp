@@ -149,6 +149,25 @@ struct adaptive_workspace {
   std::array<ensemble<S>, 4> F, G;
   std::array<std::vector<matrix_t<S>>, 4> Gt;  ///< additive noise: g at each distinct time
   ensemble<S> H0, H1, chi1, chi2, chi3, acc, ed;
+  Eigen::Array<double, Eigen::Dynamic, Eigen::Dynamic> r;  ///< scaled errors of the attempted paths
+  /// the per-path h and sqrt(h) spread over the rows of the state (d) and of the noise (m):
+  /// products with them are coefficient-wise and vectorize (the numbers of a rowwise product)
+  Eigen::Array<S, Eigen::Dynamic, Eigen::Dynamic> hd, sqd, hm, sqm;
+  void spread(const time_row<S>& h, index_t d, index_t m) {
+    const auto rows = [&h](Eigen::Array<S, Eigen::Dynamic, Eigen::Dynamic>& out, index_t r) {
+      if (r == 1) out = h;  // (a plain copy vectorizes; replicate does not)
+      else out = h.replicate(r, 1);
+    };
+    rows(hd, d);
+    sqd = hd.sqrt();
+    if (m == d) {
+      hm = hd;
+      sqm = sqd;
+    } else {
+      rows(hm, m);
+      sqm = hm.sqrt();
+    }
+  }
 };
 
 template <class P, class S>
@@ -185,10 +204,10 @@ void sri_step_paths(const sri_tableau<N>& tb, const P& p, ensemble<S>& x, const 
                     const time_row<S>& h, const ensemble<S>& dW, const ensemble<S>& dZ, adaptive_workspace<S>& a,
                     ensemble<S>& err, S delta) {
   constexpr noise_kind K = P::noise;
-  const time_row<S> sq = h.sqrt();
-  a.chi1 = ((dW.array().square().rowwise() - h).rowwise() / (S(2) * sq)).matrix();
-  a.chi2 = (dZ.array().rowwise() / h).matrix();
-  a.chi3 = ((dW.array().cube() - S(3) * (dW.array().rowwise() * h)).rowwise() / (S(6) * h)).matrix();
+  a.spread(h, x.rows(), dW.rows());
+  a.chi1 = ((dW.array().square() - a.hm) / (S(2) * a.sqm)).matrix();
+  a.chi2 = (dZ.array() / a.hm).matrix();
+  a.chi3 = ((dW.array().cube() - S(3) * (dW.array() * a.hm)) / (S(6) * a.hm)).matrix();
   for (int i = 0; i < N; ++i) {
     const auto ui = std::size_t(i);
     if (drift_needed(tb, i)) {
@@ -198,7 +217,7 @@ void sri_step_paths(const sri_tableau<N>& tb, const P& p, ensemble<S>& x, const 
         a.H0 = x;
         for (int j = 0; j < i; ++j) {
           const auto uj = std::size_t(j);
-          if (tb.A0[ui][uj] != 0.0) a.H0.array() += S(tb.A0[ui][uj]) * (a.F[uj].array().rowwise() * h);
+          if (tb.A0[ui][uj] != 0.0) a.H0.array() += S(tb.A0[ui][uj]) * (a.F[uj].array() * a.hd);
           if (tb.B0[ui][uj] != 0.0) a.H0.array() += S(tb.B0[ui][uj]) * times_noise<K>(a.G[uj], a.chi2);
         }
         drift_at(p, a.H0, time_row<S>(t + S(tb.c0[ui]) * h), a.F[ui], a);
@@ -207,8 +226,8 @@ void sri_step_paths(const sri_tableau<N>& tb, const P& p, ensemble<S>& x, const 
     a.H1 = x;
     for (int j = 0; j < i; ++j) {
       const auto uj = std::size_t(j);
-      if (tb.A1[ui][uj] != 0.0) a.H1.array() += S(tb.A1[ui][uj]) * (a.F[uj].array().rowwise() * h);
-      if (tb.B1[ui][uj] != 0.0) a.H1.array() += S(tb.B1[ui][uj]) * (a.G[uj].array().rowwise() * sq);
+      if (tb.A1[ui][uj] != 0.0) a.H1.array() += S(tb.A1[ui][uj]) * (a.F[uj].array() * a.hd);
+      if (tb.B1[ui][uj] != 0.0) a.H1.array() += S(tb.B1[ui][uj]) * (a.G[uj].array() * a.sqd);
     }
     diffusion_at(p, a.H1, time_row<S>(t + S(tb.c1[ui]) * h), a.G[ui], a);
   }
@@ -221,10 +240,10 @@ void sri_step_paths(const sri_tableau<N>& tb, const P& p, ensemble<S>& x, const 
   a.ed = -a.F[0];
   for (int i = 0; i < N; ++i)
     if (tb.alpha[std::size_t(i)] != 0.0) a.ed += S(tb.alpha[std::size_t(i)]) * a.F[std::size_t(i)];
-  err = (delta * (a.ed.array().rowwise() * h).abs() + a.acc.array().abs()).matrix();
+  err = (delta * (a.ed.array() * a.hd).abs() + a.acc.array().abs()).matrix();
   for (int i = 0; i < N; ++i) {
     const auto ui = std::size_t(i);
-    if (tb.alpha[ui] != 0.0) x.array() += S(tb.alpha[ui]) * (a.F[ui].array().rowwise() * h);
+    if (tb.alpha[ui] != 0.0) x.array() += S(tb.alpha[ui]) * (a.F[ui].array() * a.hd);
     if (tb.beta1[ui] != 0.0) x.array() += S(tb.beta1[ui]) * times_noise<K>(a.G[ui], dW);
     if (tb.beta2[ui] != 0.0) x.array() += S(tb.beta2[ui]) * times_noise<K>(a.G[ui], a.chi1);
     if (tb.beta3[ui] != 0.0) x.array() += S(tb.beta3[ui]) * times_noise<K>(a.G[ui], a.chi2);
@@ -237,7 +256,8 @@ template <int N, class P, class S>
 void sra_step_paths(const sra_tableau<N>& tb, const P& p, ensemble<S>& x, const time_row<S>& t,
                     const time_row<S>& h, const ensemble<S>& dW, const ensemble<S>& dZ, adaptive_workspace<S>& a,
                     ensemble<S>& err, S delta) {
-  a.chi2 = (dZ.array().rowwise() / h).matrix();
+  a.spread(h, x.rows(), dZ.rows());
+  a.chi2 = (dZ.array() / a.hm).matrix();
   matrix_t<S>& G = a.w.G;
   for (int i = 0; i < N; ++i) {
     const auto ui = std::size_t(i);
@@ -249,7 +269,7 @@ void sra_step_paths(const sra_tableau<N>& tb, const P& p, ensemble<S>& x, const 
     a.H0 = x;
     for (int j = 0; j < i; ++j) {
       const auto uj = std::size_t(j);
-      if (tb.A0[ui][uj] != 0.0) a.H0.array() += S(tb.A0[ui][uj]) * (a.F[uj].array().rowwise() * h);
+      if (tb.A0[ui][uj] != 0.0) a.H0.array() += S(tb.A0[ui][uj]) * (a.F[uj].array() * a.hd);
       if (tb.B0[ui][uj] != 0.0)
         add_additive_at(p, a.H0, time_row<S>(t + S(tb.c1[uj]) * h), a.chi2, S(tb.B0[ui][uj]), G);
     }
@@ -262,10 +282,10 @@ void sra_step_paths(const sra_tableau<N>& tb, const P& p, ensemble<S>& x, const 
   a.ed = -a.F[0];
   for (int i = 0; i < N; ++i)
     if (tb.alpha[std::size_t(i)] != 0.0) a.ed += S(tb.alpha[std::size_t(i)]) * a.F[std::size_t(i)];
-  err = (delta * (a.ed.array().rowwise() * h).abs() + a.acc.array().abs()).matrix();
+  err = (delta * (a.ed.array() * a.hd).abs() + a.acc.array().abs()).matrix();
   for (int i = 0; i < N; ++i) {
     const auto ui = std::size_t(i);
-    if (tb.alpha[ui] != 0.0) x.array() += S(tb.alpha[ui]) * (a.F[ui].array().rowwise() * h);
+    if (tb.alpha[ui] != 0.0) x.array() += S(tb.alpha[ui]) * (a.F[ui].array() * a.hd);
     const time_row<S> tc = t + S(tb.c1[ui]) * h;
     if (tb.beta1[ui] != 0.0) add_additive_at(p, x, tc, dW, S(tb.beta1[ui]), G);
     if (tb.beta2[ui] != 0.0) add_additive_at(p, x, tc, a.chi2, S(tb.beta2[ui]), G);
@@ -353,15 +373,16 @@ void adaptive_step(const P& p, const M& m, ensemble<S>& x, const time_row<S>& t,
                    const ensemble<S>& dW, const ensemble<S>& dZ, adaptive_workspace<S>& a, ensemble<S>& err,
                    ensemble<S>& f0, ensemble<S>& f1, S delta) {
   if constexpr (std::is_same_v<M, adaptive_euler_maruyama>) {
+    a.spread(h, x.rows(), dW.rows());
     const time_row<S> t1 = t + h;
     if constexpr (P::noise == noise_kind::additive) {
       // X' = X + f h + G(t) dW;  X'' = X + (f(X) + f(X')) h/2 + (G(t) + G(t+h)) dW/2 (accepted)
       a.xe = x;
-      a.xe.array() += f0.array().rowwise() * h;
+      a.xe.array() += f0.array() * a.hd;
       add_additive_at(p, a.xe, t, dW, S(1), a.w.G);
       drift_at(p, a.xe, t1, f1, a);
       a.acc = x;
-      a.acc.array() += S(0.5) * ((f0 + f1).array().rowwise() * h);
+      a.acc.array() += S(0.5) * ((f0 + f1).array() * a.hd);
       add_additive_at(p, a.acc, t, dW, S(0.5), a.w.G);
       add_additive_at(p, a.acc, t1, dW, S(0.5), a.w.G);
       err = (a.acc - a.xe).cwiseAbs();
@@ -370,40 +391,39 @@ void adaptive_step(const P& p, const M& m, ensemble<S>& x, const time_row<S>& t,
       // supporting value Y = X + f h + g sqrt(h): independent of this step's dW, so
       // the accept/reject decision is predictable and EM keeps converging to the Itô solution
       diffusion_at(p, x, t, a.g0, a);
-      a.acc.setConstant(dW.rows(), dW.cols(), S(1));
-      a.acc.array().rowwise() *= h.sqrt();
+      a.acc = a.sqm.matrix();
       a.xe = x;
-      a.xe.array() += f0.array().rowwise() * h;
+      a.xe.array() += f0.array() * a.hd;
       add_noise(p, a.xe, a.g0, a.w.G, a.acc);
       drift_at(p, a.xe, t1, f1, a);
       diffusion_at(p, a.xe, t1, a.g1, a);
       a.g1 -= a.g0;
       a.ed.setZero(x.rows(), x.cols());
       add_noise(p, a.ed, a.g1, a.w.G, a.acc, S(0.5));
-      err = (delta * (S(0.5) * ((f1 - f0).array().rowwise() * h)).abs() + a.ed.array().abs()).matrix();
+      err = (delta * (S(0.5) * ((f1 - f0).array() * a.hd)).abs() + a.ed.array().abs()).matrix();
       // the accepted Euler-Maruyama step
-      x.array() += f0.array().rowwise() * h;
+      x.array() += f0.array() * a.hd;
       add_noise(p, x, a.g0, a.w.G, dW);
     }
   } else if constexpr (std::is_same_v<M, adaptive_milstein>) {
     constexpr noise_kind K = P::noise;
-    const time_row<S> sq = h.sqrt();
+    a.spread(h, x.rows(), dW.rows());
     diffusion_at(p, x, t, a.g0, a);
     eval_at_times(p.diffusion_derivative, p.autonomous, x, t, x.rows(), a.H0, a.xg, a.og, a.cols);  // (g.grad)g(X)
     // supporting value Y = X + f h + g sqrt(h)
     a.xe = x;
-    a.xe.array() += f0.array().rowwise() * h;
-    a.xe.array() += a.g0.array().rowwise() * sq;
+    a.xe.array() += f0.array() * a.hd;
+    a.xe.array() += a.g0.array() * a.sqd;
     drift_at(p, a.xe, time_row<S>(t + h), f1, a);
     eval_at_times(p.diffusion_derivative, p.autonomous, a.xe, t, x.rows(), a.H1, a.xg, a.og, a.cols);
-    err = (delta * (S(0.5) * ((f1 - f0).array().rowwise() * h)).abs() +
-           (S(0.5) * ((a.H1 - a.H0).array().rowwise() * sq)).abs())
+    err = (delta * (S(0.5) * ((f1 - f0).array() * a.hd)).abs() +
+           (S(0.5) * ((a.H1 - a.H0).array() * a.sqd)).abs())
               .matrix();
     // the accepted Milstein step (Itô)
-    a.chi1 = ((dW.array().square().rowwise() - h)).matrix();
+    a.chi1 = (dW.array().square() - a.hm).matrix();
     x.array() += S(0.5) * times_noise<K>(a.H0, a.chi1);
     x.array() += times_noise<K>(a.g0, dW);
-    x.array() += f0.array().rowwise() * h;
+    x.array() += f0.array() * a.hd;
   } else {
     static constexpr auto tb = decltype(m.method)::tableau();
     a.F[0] = f0;  // f(X) at the step's start, computed by the loop
@@ -494,6 +514,18 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
   const double q = M::error_order;
   const S delta = S(ao.drift_weight);
   const detail::pi_controller controller(ao, q);
+  // drift evaluations per attempted step (f(X) at the step's start is counted when the loop makes it)
+  constexpr index_t attempt_evals = [] {
+    if constexpr (std::is_same_v<M, adaptive_euler_maruyama> || std::is_same_v<M, adaptive_milstein>) {
+      return index_t(1);
+    } else {
+      constexpr auto tb = decltype(M::method)::tableau();
+      index_t ev = 0;
+      for (int i = 1; i < std::decay_t<decltype(tb)>::stages; ++i)
+        if (detail::drift_needed(tb, i) && !detail::drift_is_first(tb, i)) ++ev;
+      return ev;
+    }
+  }();
 
   adaptive_solution<S> sol;
   sol.times.assign(opt.save_times.begin(), opt.save_times.end());
@@ -518,7 +550,8 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
     brownian_tree<S> tree(opt.seed, p.t0, p.t1, S(hmin), m, std::uint64_t(first), B);
     std::vector<double> t(std::size_t(B), double(p.t0)), h(std::size_t(B), h0), eprev(std::size_t(B), 1.0);
     std::vector<std::size_t> next(std::size_t(B), 0);  // index into targets
-    std::vector<bool> rejected_last(std::size_t(B), false), clipped(std::size_t(B), false);
+    std::vector<char> rejected_last(std::size_t(B), 0), clipped(std::size_t(B), 0);
+    Eigen::Array<double, 1, Eigen::Dynamic> enorm;  // the error norm of each attempted path
     std::vector<double> wanted(std::size_t(B), h0);
     auto& c = block_counts[std::size_t(b)];
     c.acc.assign(std::size_t(B), 0);
@@ -583,25 +616,18 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
       if (M::uses_dz) gather(act, dZall, dZa);
       xold = xa;
       detail::adaptive_step(p, method, xa, ta, ha, dWa, dZa, a, err, fa, f1a, delta);
+      // the error norms e_k = sqrt(mean_i (err_ik / (atol + rtol max(|x_ik|, |x'_ik|)))^2), for all
+      // attempted paths at once (component by component, in the order of a loop over i)
+      a.r = err.array().template cast<double>() /
+            (ao.atol + ao.rtol * xold.array().template cast<double>().abs().max(
+                                     xa.array().template cast<double>().abs()));
+      enorm = a.r.row(0).square();
+      for (index_t i = 1; i < d; ++i) enorm += a.r.row(i).square();
+      enorm = (enorm / double(d)).sqrt();
       for (index_t k = 0; k < na; ++k) {
         const auto j = std::size_t(act[std::size_t(k)]);
-        // drift evaluations this attempt
-        if constexpr (std::is_same_v<M, adaptive_euler_maruyama> || std::is_same_v<M, adaptive_milstein>) {
-          c.evals[j] += 1;
-        } else {
-          static constexpr auto tb = decltype(method.method)::tableau();
-          index_t ev = 0;
-          for (int i = 1; i < std::decay_t<decltype(tb)>::stages; ++i)
-            if (detail::drift_needed(tb, i) && !detail::drift_is_first(tb, i)) ++ev;
-          c.evals[j] += ev;
-        }
-        double e2 = 0;
-        for (index_t i = 0; i < d; ++i) {
-          const double sc = ao.atol + ao.rtol * std::max(std::abs(double(xold(i, k))), std::abs(double(xa(i, k))));
-          const double r = double(err(i, k)) / sc;
-          e2 += r * r;
-        }
-        double e = std::sqrt(e2 / double(d));
+        c.evals[j] += attempt_evals;
+        double e = enorm(k);
         const bool finite = xa.col(k).allFinite();
         if (!std::isfinite(e) || !finite) e = 1e10;
         const double hj = double(ha(k));

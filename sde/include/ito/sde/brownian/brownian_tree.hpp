@@ -50,12 +50,18 @@
 /// (a time loop) therefore compute each interval of the tree once: one split,
 /// i.e. one Philox call and two normals per path, per new leaf. A query in a
 /// far-away leaf recomputes up to n splits. Per-path queries (adaptive
-/// stepping) keep one chain per path; a per-path query at a node of the tree
+/// stepping) keep one chain per path, and per path and level the right
+/// sibling of the last left child split, so per-path steps over a common grid
+/// of nodes also cost one split per step; a per-path query at a node of the tree
 /// (t0 + k (t1 - t0) 2^-L, e.g. a step that is a power-of-two fraction of
 /// t1 - t0) stops at the node's level L, with the same bits as the leaf
 /// formula (value_per_path_double). A query at a general time descends to the
 /// leaf, about n - log2((t1 - t0)/|t - t_previous|) splits, each a Philox call
 /// and two normals for one path: the cost of a tree of resolution 2^-n.
+///
+/// The end t1: W(t1) = dW and Y(t1) = (t1 - t0)(dW/2 + H) of the root, for every
+/// query at t1 (no descent to the last leaf), so W(t1) and Y(t1) are the same
+/// numbers at every depth.
 
 #include <algorithm>
 #include <bit>
@@ -101,6 +107,7 @@ class brownian_tree {
     }
     zld_ = index_t(padded(std::size_t(b_)));
     sibling_of_.assign(std::size_t(n_ + 1), -1);
+    sibling_of_path_.assign(std::size_t(n_ + 1) * std::size_t(b_), -1);
     // Per-level constants, computed once (not per split or query): 2^n leaves of length
     // leaf_h_; a level-l split halves a parent of length (t1 - t0) / 2^(l-1).
     leaves_ = std::ldexp(1.0, n_);
@@ -120,6 +127,7 @@ class brownian_tree {
     query_pos_.assign(std::size_t(b_), 0.0);
     query_last_.assign(std::size_t(b_), n_);
     query_first_.assign(std::size_t(b_), 0);
+    query_end_.assign(std::size_t(b_), 0);
     start_time_.assign(std::size_t(b_), 0.0);
     end_time_.assign(std::size_t(b_), 0.0);
     query_skip_.assign(std::size_t(b_), 0);
@@ -143,6 +151,15 @@ class brownian_tree {
     descend_all(leaf);
     w.resize(m_, b_);
     if (y) y->resize(m_, b_);
+    if (at_end(double(t))) {
+      for (index_t i = 0; i < m_; ++i)
+        for (index_t j = 0; j < b_; ++j) {
+          const auto [we, ye] = end_value(std::size_t(i * b_ + j));
+          w(i, j) = S(we);
+          if (y) (*y)(i, j) = S(ye);
+        }
+      return;
+    }
     const double h = leaf_h_;
     const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
     const double *wa = wa_at(n_), *ya = ya_at(n_), *dw = dw_at(n_), *hh = hh_at(n_);
@@ -223,10 +240,10 @@ class brownian_tree {
     ends_known_ = true;
     ends_have_y_ = with_y;
     dW = (wt_ - ws_pp_).template cast<S>();
-    if (dZ) {
-      dZ->resize(m_, b_);
-      for (index_t j = 0; j < b_; ++j)
-        dZ->col(j) = (yt_.col(j) - ys_pp_.col(j) - (double(t[j]) - double(s[j])) * ws_pp_.col(j)).template cast<S>();
+    if (dZ) {  // I_(1,0)(s_j, t_j) = Y(t_j) - Y(s_j) - (t_j - s_j) W(s_j)
+      span_.resize(m_, b_);
+      for (index_t j = 0; j < b_; ++j) span_.col(j).setConstant(double(t[j]) - double(s[j]));
+      *dZ = (yt_.array() - ys_pp_.array() - span_.array() * ws_pp_.array()).matrix().template cast<S>();
     }
   }
 
@@ -250,6 +267,17 @@ class brownian_tree {
     const std::int64_t last = (std::int64_t(1) << n_) - 1;
     std::int64_t leaf = std::min<std::int64_t>(last, std::max<std::int64_t>(0, std::int64_t(std::floor(x))));
     return {leaf, std::min(1.0, std::max(0.0, x - double(leaf)))};
+  }
+  /// t is the end t1 of the root interval: W and Y there are the root's own
+  /// (end_value), with no descent.
+  bool at_end(double t) const { return t == t1_ && node_values_exact_; }
+  /// W(t1) and Y(t1) of entry o (component, path) from the root [t0, t1]:
+  ///   W(t1) = W_a + dW,   Y(t1) = Y_a + (t1 - t0) (W_a + dW/2 + H)
+  /// (int_a^b W = h (W_a + dW/2 + H) by the definition of H): the exact values
+  /// at the root's right end, for every query at t1 (block or per path).
+  std::pair<double, double> end_value(std::size_t o) {
+    const double wa = wa_at(0)[o], ya = ya_at(0)[o], dw = dw_at(0)[o], hh = hh_at(0)[o];
+    return {wa + dw, ya + (t1_ - t0_) * (wa + dw / 2 + hh)};
   }
   /// The first level whose interval differs between the chains of leaves a and b (a < 0: 0).
   int first_new_level(std::int64_t cached, std::int64_t leaf) const {
@@ -356,6 +384,7 @@ class brownian_tree {
   /// In a time loop each level's left child is split with its right sibling
   /// kept (sibling_), which the chain then takes by a swap of buffers.
   void descend_all(std::int64_t leaf) {
+    path_siblings_valid_ = false;  // the shared descent below reuses the sibling buffers
     if (shared_leaf_ == -2) {  // chains differ after per-path queries: realign
       std::fill(query_leaf_.begin(), query_leaf_.end(), leaf);
       std::fill(query_last_.begin(), query_last_.end(), n_);
@@ -384,6 +413,16 @@ class brownian_tree {
     }
     shared_leaf_ = leaf;  // (leaf_ and depth_ are filled from it when per-path queries need them)
   }
+  /// Level l of the chain, columns [j0, j1) = the right siblings kept by the
+  /// split of their left children (descend_paths): the numbers a split would give.
+  void take_sibling(int l, index_t j0, index_t j1) {
+    double *c = wa_at(l), *r = store_.data() + sibling_[std::size_t(l)];
+    for (std::size_t k = 0; k < 4; ++k)
+      for (index_t i = 0; i < m_; ++i) {
+        const std::size_t o = k * stride_ + std::size_t(i * b_);
+        std::copy(r + o + std::size_t(j0), r + o + std::size_t(j1), c + o + std::size_t(j0));
+      }
+  }
   /// Bring every path j's chain to query_leaf_[j] down to level
   /// query_last_[j] (<= n_): levels 0..query_last_[j] then hold the intervals
   /// containing that leaf. Only the levels where a path's cached chain (current
@@ -405,21 +444,35 @@ class brownian_tree {
     const auto needs = [&](index_t j, int l) {
       return query_first_[std::size_t(j)] <= l && l <= query_last_[std::size_t(j)];
     };
+    if (!path_siblings_valid_) {  // descend_all reused the sibling buffers
+      std::fill(sibling_of_path_.begin(), sibling_of_path_.end(), -1);
+      path_siblings_valid_ = true;
+    }
     for (int l = lo; l <= hi; ++l) {
+      std::int64_t* sib = sibling_of_path_.data() + std::size_t(l) * std::size_t(b_);
       for (index_t j0 = 0; j0 < b_;) {
         if (!needs(j0, l)) {
           ++j0;
           continue;
         }
         const std::int64_t node = query_leaf_[std::size_t(j0)] >> (n_ - l);  // index of the level-l interval
+        // a right child whose left sibling this path split last: take the kept values
+        const bool kept = l > 0 && (node & 1) && sib[j0] == (node >> 1);
         index_t j1 = j0 + 1;
-        while (j1 < b_ && needs(j1, l) && (query_leaf_[std::size_t(j1)] >> (n_ - l)) == node) ++j1;
+        while (j1 < b_ && needs(j1, l) && (query_leaf_[std::size_t(j1)] >> (n_ - l)) == node &&
+               (l > 0 && (node & 1) && sib[j1] == (node >> 1)) == kept)
+          ++j1;
         if (l == 0) {
           node_normals(0, j0, j1, j1 - j0);
           set_root(j0, j1, j1 - j0);
+        } else if (kept) {
+          take_sibling(l, j0, j1);
+          std::fill(sib + j0, sib + j1, -1);
         } else {
           node_normals((std::uint64_t(1) << (l - 1)) + std::uint64_t(node >> 1), j0, j1, j1 - j0);
-          split(l, node & 1, j0, j1, j1 - j0);
+          const bool left = !(node & 1);
+          split(l, !left, j0, j1, j1 - j0, left);
+          std::fill(sib + j0, sib + j1, left ? node >> 1 : -1);
         }
         j0 = j1;
       }
@@ -445,6 +498,16 @@ class brownian_tree {
     const auto [leaf, s] = locate(double(t));
     descend_all(leaf);
     w.resize(m_, b_);
+    if (y) y->resize(m_, b_);
+    if (at_end(double(t))) {
+      for (index_t i = 0; i < m_; ++i)
+        for (index_t j = 0; j < b_; ++j) {
+          const auto [we, ye] = end_value(std::size_t(i * b_ + j));
+          w(i, j) = we;
+          if (y) (*y)(i, j) = ye;
+        }
+      return;
+    }
     if (!y) {
       const double cw = 6 * s * (1 - s);
       const double *wa = wa_at(n_), *dw = dw_at(n_), *hh = hh_at(n_);
@@ -457,7 +520,6 @@ class brownian_tree {
       }
       return;
     }
-    y->resize(m_, b_);
     const double h = leaf_h_;
     const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
     const double *wa = wa_at(n_), *ya = ya_at(n_), *dw = dw_at(n_), *hh = hh_at(n_);
@@ -498,7 +560,21 @@ class brownian_tree {
         query_last_[u] = -1;
         continue;
       }
+      query_end_[u] = 0;
+      if (j > 0 && !skipped(u - 1) && same_time(double(t[j]), double(t[j - 1])) &&
+          !query_end_[u - 1]) {  // (a common step)
+        query_leaf_[u] = query_leaf_[u - 1];
+        query_pos_[u] = query_pos_[u - 1];
+        query_last_[u] = query_last_[u - 1];
+        continue;
+      }
       check_time(j, t[j]);
+      if (at_end(double(t[j]))) {  // the root's values: its chain stays as it is (or gets the root)
+        query_end_[u] = 1;
+        query_leaf_[u] = leaf_[u] >= 0 ? leaf_[u] : 0;
+        query_last_[u] = 0;
+        continue;
+      }
       const auto [leaf, s] = locate(double(t[j]));
       query_leaf_[u] = leaf;
       query_pos_[u] = s;
@@ -511,7 +587,7 @@ class brownian_tree {
     bool deeper = false;
     for (index_t j = 0; j < b_; ++j) {
       const auto u = std::size_t(j);
-      if (query_last_[u] == n_ || skipped(u)) continue;
+      if (query_last_[u] == n_ || skipped(u) || query_end_[u]) continue;
       for (index_t i = 0; i < m_; ++i) {
         const std::size_t o = std::size_t(i * b_ + j);
         const double wa = wa_at(query_last_[u])[o], ya = ya_at(query_last_[u])[o];
@@ -528,6 +604,14 @@ class brownian_tree {
     for (index_t j = 0; j < b_; ++j) {
       const auto u = std::size_t(j);
       if (skipped(u)) continue;
+      if (query_end_[u]) {
+        for (index_t i = 0; i < m_; ++i) {
+          const auto [we, ye] = end_value(std::size_t(i * b_ + j));
+          w(i, j) = we;
+          if (y) (*y)(i, j) = ye;
+        }
+        continue;
+      }
       const int L = query_last_[u];
       if (L < n_) {
         for (index_t i = 0; i < m_; ++i) {
@@ -562,6 +646,10 @@ class brownian_tree {
   std::vector<std::size_t> chain_;    ///< per level: the cached chain's interval (its buffer's offset in store_)
   std::vector<std::size_t> sibling_;  ///< per level: the right sibling of chain_[l] (if sibling_of_[l] >= 0)
   std::vector<std::int64_t> sibling_of_;     ///< per level: the parent whose right child sibling_ holds, or -1
+  /// per-path descents (descend_paths), per level and path: the parent whose right
+  /// child that path's columns of sibling_ hold, or -1; valid if path_siblings_valid_
+  std::vector<std::int64_t> sibling_of_path_;
+  bool path_siblings_valid_ = false;
   std::vector<double> z_;                  ///< normals of one node (2m rows; descend_all: leading dimension zld_)
   index_t zld_ = 0;                        ///< padded(B)
   std::vector<std::int64_t> leaf_;         ///< per path: the leaf its cached chain ends in (-1: none)
@@ -571,13 +659,14 @@ class brownian_tree {
   std::vector<double> query_pos_;          ///< the position s in [0, 1] inside that leaf
   std::vector<int> query_last_;            ///< the deepest level needed (n_, or the node level on a node)
   std::vector<int> query_first_;           ///< the first level not current in the cached chain
+  std::vector<char> query_end_;            ///< the query is at t1 (the root's values, end_value)
   bool node_values_exact_ = false;         ///< t1 - t0 < 2^400: per-path queries on a node stop there
   std::int64_t shared_leaf_ = -1;          ///< the leaf of every chain, -1 none yet, -2 chains differ
   ensemble<S> ws_;
   ensemble<double> wsd_, ysd_, wtd_, ytd_;
   ensemble<double> wv_, yv_;  ///< per-path value()
   // per-path increment(): W, Y at the start and end times of the last call, per path
-  ensemble<double> ws_pp_, ys_pp_, wt_, yt_;
+  ensemble<double> ws_pp_, ys_pp_, wt_, yt_, span_;
   std::vector<double> start_time_, end_time_;
   bool ends_known_ = false, ends_have_y_ = false;
   std::vector<char> query_skip_;  ///< per path: W(s), Y(s) already at hand

@@ -68,7 +68,7 @@ auto times_noise(const M& m, const C& chi) {
 
 /// Is stage i's drift needed (alpha_i != 0 or a later stage uses it)?
 template <class Tab>
-bool drift_needed(const Tab& tb, int i) {
+constexpr bool drift_needed(const Tab& tb, int i) {
   if (tb.alpha[std::size_t(i)] != 0.0) return true;
   for (int k = i + 1; k < Tab::stages; ++k) {
     if (tb.A0[std::size_t(k)][std::size_t(i)] != 0.0) return true;
@@ -80,7 +80,7 @@ bool drift_needed(const Tab& tb, int i) {
 
 /// Row i of a strictly lower triangular matrix is zero.
 template <std::size_t N>
-bool row_zero(const std::array<std::array<double, N>, N>& a, int i) {
+constexpr bool row_zero(const std::array<std::array<double, N>, N>& a, int i) {
   for (int j = 0; j < i; ++j)
     if (a[std::size_t(i)][std::size_t(j)] != 0.0) return false;
   return true;
@@ -88,7 +88,7 @@ bool row_zero(const std::array<std::array<double, N>, N>& a, int i) {
 
 /// Stage i's drift equals stage 0's when H0_i = X and c0_i = c0_0.
 template <class Tab>
-bool drift_is_first(const Tab& tb, int i) {
+constexpr bool drift_is_first(const Tab& tb, int i) {
   return i > 0 && row_zero(tb.A0, i) && row_zero(tb.B0, i) && tb.c0[std::size_t(i)] == tb.c0[0];
 }
 
