@@ -550,7 +550,7 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
     brownian_tree<S> tree(opt.seed, p.t0, p.t1, S(hmin), m, std::uint64_t(first), B);
     std::vector<double> t(std::size_t(B), double(p.t0)), h(std::size_t(B), h0), eprev(std::size_t(B), 1.0);
     std::vector<std::size_t> next(std::size_t(B), 0);  // index into targets
-    std::vector<char> rejected_last(std::size_t(B), 0), clipped(std::size_t(B), 0);
+    std::vector<char> rejected_last(std::size_t(B), 0), clipped(std::size_t(B), 0), step_accepted(std::size_t(B), 0);
     Eigen::Array<double, 1, Eigen::Dynamic> enorm;  // the error norm of each attempted path
     std::vector<double> wanted(std::size_t(B), h0);
     auto& c = block_counts[std::size_t(b)];
@@ -591,6 +591,7 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
         if (next[std::size_t(j)] < targets.size()) act.push_back(j);
       if (act.empty()) break;
       const index_t na = index_t(act.size());
+      const bool all = na == B;  // every path attempts: no gathering, the block's own arrays are used
       ta.resize(na);
       ha.resize(na);
       for (index_t j = 0; j < B; ++j) {
@@ -610,20 +611,25 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
         ha(k) = e_time[j] - s_time[j];
       }
       tree.increment(s_time.data(), e_time.data(), dWall, M::uses_dz ? &dZall : nullptr);
-      gather(act, x, xa);
-      gather(act, fx, fa);
-      gather(act, dWall, dWa);
-      if (M::uses_dz) gather(act, dZall, dZa);
-      xold = xa;
-      detail::adaptive_step(p, method, xa, ta, ha, dWa, dZa, a, err, fa, f1a, delta);
+      gather(act, x, xa);  // (all: a copy, the attempt's state)
+      if (!all) {
+        gather(act, x, xold);
+        gather(act, fx, fa);
+        gather(act, dWall, dWa);
+        if (M::uses_dz) gather(act, dZall, dZa);
+      }
+      const ensemble<S>& x_start = all ? x : xold;
+      detail::adaptive_step(p, method, xa, ta, ha, all ? dWall : dWa, all ? dZall : dZa, a, err, all ? fx : fa, f1a,
+                            delta);
       // the error norms e_k = sqrt(mean_i (err_ik / (atol + rtol max(|x_ik|, |x'_ik|)))^2), for all
       // attempted paths at once (component by component, in the order of a loop over i)
       a.r = err.array().template cast<double>() /
-            (ao.atol + ao.rtol * xold.array().template cast<double>().abs().max(
+            (ao.atol + ao.rtol * x_start.array().template cast<double>().abs().max(
                                      xa.array().template cast<double>().abs()));
       enorm = a.r.row(0).square();
       for (index_t i = 1; i < d; ++i) enorm += a.r.row(i).square();
       enorm = (enorm / double(d)).sqrt();
+      index_t accepted = 0;
       for (index_t k = 0; k < na; ++k) {
         const auto j = std::size_t(act[std::size_t(k)]);
         c.evals[j] += attempt_evals;
@@ -635,7 +641,8 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
           if (!finite)
             throw ito::numerical_error(std::string(M::name) + ": non-finite state at t = " + detail::to_text(t[j]) +
                                        " in path " + std::to_string(first + index_t(j)) + " at the smallest step dt_min");
-          std::copy_n(xa.col(k).data(), d, x.col(index_t(j)).data());
+          step_accepted[std::size_t(k)] = 1;
+          ++accepted;
           t[j] = double(e_time[j]);
           ++c.acc[j];
           c.hmin = std::min(c.hmin, hj);
@@ -648,12 +655,13 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
           rejected_last[j] = false;
           const double target = targets[next[j]];
           if (t[j] >= target) {
-            snaps[next[j]].col(index_t(j)) = x.col(index_t(j));
+            snaps[next[j]].col(index_t(j)) = xa.col(k);
             ++next[j];
           }
           // after a step shortened to hit a save time, keep the step the controller wanted
           h[j] = clipped[j] ? std::max(hj * fac, wanted[j]) : hj * fac;
         } else {
+          step_accepted[std::size_t(k)] = 0;
           ++c.rej[j];
           rejected_last[j] = true;
           const double fac = std::clamp(ao.safety * std::pow(e, -1.0 / q), ao.shrink_min, 1.0);
@@ -663,6 +671,13 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
           throw ito::numerical_error(std::string(M::name) + ": path " + std::to_string(first + index_t(j)) +
                                      " needed more than max_steps = " + std::to_string(ao.max_steps) +
                                      " steps (t = " + detail::to_text(t[j]) + ")");
+      }
+      // the accepted states
+      if (accepted == B) {
+        x.swap(xa);
+      } else {
+        for (index_t k = 0; k < na; ++k)
+          if (step_accepted[std::size_t(k)]) std::copy_n(xa.col(k).data(), d, x.col(act[std::size_t(k)]).data());
       }
       {
         // the drift at the new states of the accepted paths (the next step's f(X))

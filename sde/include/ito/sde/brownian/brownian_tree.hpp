@@ -231,7 +231,7 @@ class brownian_tree {
         if (with_y) ys_pp_.col(j) = yt_.col(j);
       }
     }
-    if (queried > 0) value_per_path_double(s, ws_pp_, with_y ? &ys_pp_ : nullptr, &query_skip_);
+    if (queried > 0) value_per_path_double(s, ws_pp_, with_y ? &ys_pp_ : nullptr, queried < b_ ? &query_skip_ : nullptr);
     value_per_path_double(t, wt_, with_y ? &yt_ : nullptr);
     for (index_t j = 0; j < b_; ++j) {
       start_time_[std::size_t(j)] = double(s[j]);
@@ -391,6 +391,7 @@ class brownian_tree {
       descend_paths();
       std::fill(sibling_of_.begin(), sibling_of_.end(), -1);
       shared_leaf_ = leaf;
+      uniform_chains_ = true;  // (the kept per-path siblings are dropped: path_siblings_valid_)
       return;
     }
     const int l0 = first_new_level(shared_leaf_, leaf);
@@ -412,6 +413,7 @@ class brownian_tree {
       sib = right ? -1 : parent;
     }
     shared_leaf_ = leaf;  // (leaf_ and depth_ are filled from it when per-path queries need them)
+    uniform_chains_ = true;
   }
   /// Level l of the chain, columns [j0, j1) = the right siblings kept by the
   /// split of their left children (descend_paths): the numbers a split would give.
@@ -548,6 +550,11 @@ class brownian_tree {
                              const std::vector<char>* skip = nullptr) {
     w.resize(m_, b_);
     if (y) y->resize(m_, b_);
+    if (!skip && uniform_chains_) {
+      bool common = true;  // every path at the same time (a common step)
+      for (index_t j = 1; j < b_ && common; ++j) common = same_time(double(t[j]), double(t[0]));
+      if (common && value_common_double(double(t[0]), w, y)) return;
+    }
     if (shared_leaf_ >= 0) {  // every chain is the shared one (descend_all leaves leaf_ and depth_ to here)
       std::fill(leaf_.begin(), leaf_.end(), shared_leaf_);
       std::fill(depth_.begin(), depth_.end(), n_);
@@ -630,6 +637,89 @@ class brownian_tree {
       }
     }
     forget_shared_chain();
+    uniform_chains_ = false;
+  }
+
+  /// value_per_path_double when every path queries the same time t and every
+  /// path's chain (leaf, depth, kept siblings) is the same: the same levels,
+  /// splits and formulas as the per-path code, decided once for the block
+  /// instead of per path (the same bits). Returns false, with the chains
+  /// brought to the node's level, if a node value is -0 (the per-path code
+  /// then takes those paths to the leaf).
+  bool value_common_double(double t, ensemble<double>& w, ensemble<double>* y) {
+    check_time("t", S(t));
+    const std::int64_t cached = shared_leaf_ >= 0 ? shared_leaf_ : leaf_[0];
+    const int depth = shared_leaf_ >= 0 ? n_ : depth_[0];
+    std::int64_t leaf = cached >= 0 ? cached : 0;
+    double pos = 0;
+    int last = 0;
+    const bool end = at_end(t);
+    if (!end) {
+      const auto [lf, sp] = locate(t);
+      leaf = lf;
+      pos = sp;
+      last = sp == 0 && node_values_exact_ && lf != 0 ? n_ - std::countr_zero(std::uint64_t(lf))
+             : sp == 0 && node_values_exact_         ? 0
+                                                     : n_;
+    }
+    const int first = std::min(first_new_level(cached, leaf), depth + 1);
+    if (!path_siblings_valid_) {
+      std::fill(sibling_of_path_.begin(), sibling_of_path_.end(), -1);
+      path_siblings_valid_ = true;
+    }
+    for (int l = first; l <= last; ++l) {
+      std::int64_t* sib = sibling_of_path_.data() + std::size_t(l) * std::size_t(b_);
+      const std::int64_t node = leaf >> (n_ - l);
+      if (l == 0) {
+        node_normals(0, 0, b_, b_);
+        set_root(0, b_, b_);
+      } else if ((node & 1) && sib[0] == (node >> 1)) {
+        take_sibling(l, 0, b_);
+        std::fill(sib, sib + b_, -1);
+      } else {
+        node_normals((std::uint64_t(1) << (l - 1)) + std::uint64_t(node >> 1), 0, b_, b_);
+        const bool left = !(node & 1);
+        split(l, !left, 0, b_, b_, left);
+        std::fill(sib, sib + b_, left ? node >> 1 : -1);
+      }
+    }
+    std::fill(leaf_.begin(), leaf_.end(), leaf);
+    std::fill(depth_.begin(), depth_.end(), std::max(last, first - 1));
+    forget_shared_chain();
+    // the buffers hold component i of path j at i B + j; w and y are m x B, column-major
+    if (end) {
+      for (index_t i = 0; i < m_; ++i)
+        for (index_t j = 0; j < b_; ++j) {
+          const auto [we, ye] = end_value(std::size_t(i * b_ + j));
+          w(i, j) = we;
+          if (y) (*y)(i, j) = ye;
+        }
+      return true;
+    }
+    const std::size_t mb = std::size_t(m_ * b_);
+    if (last < n_) {
+      const double *wa = wa_at(last), *ya = ya_at(last);
+      const auto negative_zero = [](double v) { return std::bit_cast<std::uint64_t>(v) == (std::uint64_t(1) << 63); };
+      bool nz = false;
+      for (std::size_t o = 0; o < mb; ++o) nz |= negative_zero(wa[o]) || (y && negative_zero(ya[o]));
+      if (nz) return false;
+      for (index_t i = 0; i < m_; ++i)
+        for (index_t j = 0; j < b_; ++j) {
+          w(i, j) = wa[i * b_ + j];
+          if (y) (*y)(i, j) = ya[i * b_ + j];
+        }
+      return true;
+    }
+    const double h = leaf_h_;
+    const double cw = 6 * pos * (1 - pos), cy = 3 * pos * pos - 2 * pos * pos * pos;
+    const double *wa = wa_at(n_), *ya = ya_at(n_), *dw = dw_at(n_), *hh = hh_at(n_);
+    for (index_t i = 0; i < m_; ++i)
+      for (index_t j = 0; j < b_; ++j) {
+        const std::size_t o = std::size_t(i * b_ + j);
+        w(i, j) = wa[o] + pos * dw[o] + cw * hh[o];
+        if (y) (*y)(i, j) = ya[o] + h * (pos * wa[o] + pos * pos / 2 * dw[o] + cy * hh[o]);
+      }
+    return true;
   }
 
   counter_key key_;
@@ -662,6 +752,7 @@ class brownian_tree {
   std::vector<char> query_end_;            ///< the query is at t1 (the root's values, end_value)
   bool node_values_exact_ = false;         ///< t1 - t0 < 2^400: per-path queries on a node stop there
   std::int64_t shared_leaf_ = -1;          ///< the leaf of every chain, -1 none yet, -2 chains differ
+  bool uniform_chains_ = true;             ///< every path's leaf_, depth_ and kept siblings are the same
   ensemble<S> ws_;
   ensemble<double> wsd_, ysd_, wtd_, ytd_;
   ensemble<double> wv_, yv_;  ///< per-path value()
