@@ -187,13 +187,15 @@ void add_additive_at(const P& p, ensemble<S>& x, const time_row<S>& t, const N& 
   if (p.autonomous || (t == t(0)).all()) {
     p.diffusion(t(0), G);
     check_shape("diffusion", G, p.dim, p.noise_dim);
-    x.noalias() += scale * G * noise;
+    if (G.size() == 1) x.array() += scale * (G(0, 0) * noise.array());  // one noise, one component
+    else x.noalias() += scale * G * noise;
     return;
   }
   for (index_t j = 0; j < x.cols(); ++j) {
     p.diffusion(t(j), G);
     check_shape("diffusion", G, p.dim, p.noise_dim);
-    x.col(j).noalias() += scale * G * noise.col(j);
+    if (G.size() == 1) x(0, j) += scale * (G(0, 0) * noise(0, j));
+    else x.col(j).noalias() += scale * G * noise.col(j);
   }
 }
 

@@ -522,6 +522,13 @@ class brownian_tree {
       }
       return;
     }
+    leaf_values(s, w, y);
+  }
+
+ private:
+  /// w (and y) = the leaf formula of the file comment at position s of the
+  /// chain's leaf, every path (the buffers hold component i of path j at i B + j).
+  void leaf_values(double s, ensemble<double>& w, ensemble<double>* y) {
     const double h = leaf_h_;
     const double cw = 6 * s * (1 - s), cy = 3 * s * s - 2 * s * s * s;
     const double *wa = wa_at(n_), *ya = ya_at(n_), *dw = dw_at(n_), *hh = hh_at(n_);
@@ -529,10 +536,9 @@ class brownian_tree {
       for (index_t j = 0; j < b_; ++j) {
         const std::size_t o = std::size_t(i * b_ + j);
         w(i, j) = wa[o] + s * dw[o] + cw * hh[o];
-        (*y)(i, j) = ya[o] + h * (s * wa[o] + s * s / 2 * dw[o] + cy * hh[o]);
+        if (y) (*y)(i, j) = ya[o] + h * (s * wa[o] + s * s / 2 * dw[o] + cy * hh[o]);
       }
   }
- private:
   /// Column j of w (and y) = W(t[j]) (and Y(t[j])) of path j.
   ///
   /// A time on a node of the tree needs no descent below the node: if locate
@@ -710,15 +716,7 @@ class brownian_tree {
         }
       return true;
     }
-    const double h = leaf_h_;
-    const double cw = 6 * pos * (1 - pos), cy = 3 * pos * pos - 2 * pos * pos * pos;
-    const double *wa = wa_at(n_), *ya = ya_at(n_), *dw = dw_at(n_), *hh = hh_at(n_);
-    for (index_t i = 0; i < m_; ++i)
-      for (index_t j = 0; j < b_; ++j) {
-        const std::size_t o = std::size_t(i * b_ + j);
-        w(i, j) = wa[o] + pos * dw[o] + cw * hh[o];
-        if (y) (*y)(i, j) = ya[o] + h * (pos * wa[o] + pos * pos / 2 * dw[o] + cy * hh[o]);
-      }
+    leaf_values(pos, w, y);
     return true;
   }
 
