@@ -7,6 +7,7 @@
 #include <cmath>
 #include <ito/sde.hpp>
 #include <ito/sde/work_precision.hpp>
+#include <limits>
 #include <map>
 
 using namespace ito::sde;
@@ -128,7 +129,8 @@ TEST_CASE("van der Pol parameters: checked, and they are the problem's") {
   van_der_pol_parameters v;
   CHECK(v.mu == 20);  // the study's default: relaxation oscillations, t1 past the first jump (t ~ 16.9)
   CHECK(v.t1 == 20);
-  for (const double bad : {0.0, -1.0, std::nan(""), INFINITY}) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  for (const double bad : {0.0, -1.0, std::numeric_limits<double>::quiet_NaN(), inf}) {
     v.mu = bad;
     CHECK_THROWS_WITH_AS(van_der_pol_problem<double>(v), doctest::Contains("mu = "), ito::invalid_argument);
   }
