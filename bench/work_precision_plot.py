@@ -75,7 +75,9 @@ def main(argv):
         ax.set_xlabel("drift evaluations per path")
         ax.set_ylabel("strong error at t1 (mean |X - X_ref|)")
         ref = res["reference"] + (f", dt {res['reference_dt']:.3g}" if res["reference_dt"] else "")
-        ax.set_title(f"{prob}: {res['paths']} paths, reference {ref}", fontsize=9)
+        v = res.get("vdp")  # the van der Pol parameters, when the problem is vdp
+        name = f"{prob} (mu {v['mu']:g}, sigma {v['sigma']:g}, t1 {v['t1']:g})" if v else prob
+        ax.set_title(f"{name}: {res['paths']} paths, reference {ref}", fontsize=9)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=7)
         fig.tight_layout()

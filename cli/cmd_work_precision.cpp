@@ -15,8 +15,10 @@ struct options {
   std::string problem = "gbm";
   std::string mixture = std::string(ITO_SOURCE_DIR) + "/bench/data/thin2d.json";
   ito::sde::work_precision_options study;
+  ito::sde::van_der_pol_parameters vdp;
   std::vector<ito::sde::index_t> steps;
   std::vector<double> rtols;
+  std::optional<ito::sde::index_t> reference_steps;
   bool json = false;
 };
 
@@ -28,14 +30,18 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
   sub->add_option("--problem", o->problem, "double-well | vdp | gbm | vp-reverse")
       ->check(CLI::IsMember(ito::diffusion::work_precision_problems()))
       ->capture_default_str();
+  sub->add_option("--mu", o->vdp.mu, "vdp: stiffness mu (time scales mu and 1/mu)")->capture_default_str();
+  sub->add_option("--sigma", o->vdp.sigma, "vdp: noise intensity")->capture_default_str();
+  sub->add_option("--t1", o->vdp.t1, "vdp: final time")->capture_default_str();
   sub->add_option("--mixture", o->mixture, "Gaussian mixture JSON of vp-reverse")->capture_default_str();
   sub->add_option("--paths", o->study.paths, "Brownian paths")->capture_default_str();
   sub->add_option("--seed", o->study.seed, "seed of the Brownian tree")->capture_default_str();
   sub->add_option("--threads", o->study.threads, "threads (0 = all cores)")->capture_default_str();
-  sub->add_option("--steps", o->steps, "fixed-step ladder, powers of two (default per problem)")->delimiter(',');
+  sub->add_option("--steps", o->steps, "fixed-step ladder, powers of two (default per problem; vdp: per mu and t1)")
+      ->delimiter(',');
   sub->add_option("--rtols", o->rtols, "tolerance ladder, atol = rtol (default per problem)")->delimiter(',');
-  sub->add_option("--reference-steps", o->study.reference_steps, "steps of the fine reference")
-      ->capture_default_str();
+  sub->add_option("--reference-steps", o->reference_steps,
+                  "steps of the fine reference (default 16384; vdp: 64 times its coarsest fixed step count)");
   sub->add_option("--atol-ratio", o->study.atol_ratio, "atol = atol_ratio * rtol")->capture_default_str();
   sub->add_option("--grow-max", o->study.control.grow_max,
                   "largest step growth factor of the adaptive runs (StochasticDiffEq's qmax is 9/8)")
@@ -45,13 +51,18 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
                   "delta: weight of the drift part of the Rossler/Milstein/EM error estimates")
       ->capture_default_str();
   sub->add_flag("--json", o->json, "print one JSON object");
-  return ito::cli::command{sub, [o]() {
-    ito::diffusion::default_work_precision_ladders(o->problem, o->study);
+  return ito::cli::command{sub, [o, sub]() {
+    if (o->problem != "vdp")
+      for (const char* v : {"--mu", "--sigma", "--t1"})
+        ito::detail::require(sub->count(v) == 0, v, sub->get_option(v)->as<std::string>(),
+                             "only with --problem vdp");
+    ito::diffusion::default_work_precision_ladders(o->problem, o->study, o->vdp);
     if (!o->steps.empty()) o->study.steps = o->steps;
     if (!o->rtols.empty()) o->study.rtols = o->rtols;
+    if (o->reference_steps) o->study.reference_steps = *o->reference_steps;
     std::optional<ito::diffusion::gaussian_mixture> mixture;
     if (o->problem == "vp-reverse") mixture = ito::diffusion::load_gmm(o->mixture);
-    const auto r = ito::diffusion::work_precision_study(o->problem, o->study, mixture ? &*mixture : nullptr);
+    const auto r = ito::diffusion::work_precision_study(o->problem, o->study, mixture ? &*mixture : nullptr, o->vdp);
     if (o->json) {
       nlohmann::json rows = nlohmann::json::array();
       for (const auto& w : r.rows) {
@@ -70,9 +81,13 @@ const bool registered = ito::cli::add_command([](CLI::App& app) {
                        {"reference_change", r.reference_change},
                        {"unstable", r.unstable},
                        {"rows", rows}};
+      if (o->problem == "vdp") j["vdp"] = {{"mu", o->vdp.mu}, {"sigma", o->vdp.sigma}, {"t1", o->vdp.t1}};
       std::cout << j.dump(2) << '\n';
     } else {
-      std::cout << "problem " << o->problem << ", " << r.paths << " paths; strong error = mean |X(t1) - X_ref(t1)| "
+      std::cout << "problem " << o->problem;
+      if (o->problem == "vdp")
+        std::cout << " (mu " << o->vdp.mu << ", sigma " << o->vdp.sigma << ", t1 " << o->vdp.t1 << ")";
+      std::cout << ", " << r.paths << " paths; strong error = mean |X(t1) - X_ref(t1)| "
                 << "(+- standard error); reference: " << r.reference;
       if (r.reference_dt > 0)
         std::cout << " (dt " << r.reference_dt << "; mean change against half the steps " << r.reference_change

@@ -4,15 +4,25 @@
 #include "ito/diffusion/work_precision.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <ito/sde/problems.hpp>
 
 namespace ito::diffusion {
 
-void default_work_precision_ladders(const std::string& problem, sde::work_precision_options& o) {
+void default_work_precision_ladders(const std::string& problem, sde::work_precision_options& o,
+                                    const sde::van_der_pol_parameters& vdp) {
   if (problem == "vdp") {
-    o.steps = {64, 128, 256, 512, 1024, 2048, 4096};
-    o.rtols = {1e-1, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4};
+    vdp.validate();
+    // The coarsest fixed step is about 0.4/mu, beyond the stability of the explicit methods (the drift's
+    // Jacobian on the branches has eigenvalues ~ -mu(x^2 - 1), and the noise drives |x| well above 2),
+    // so the ladder scales with mu and t1: n0 the smallest power of two with t1/n0 <= 0.2/mu, fixed steps
+    // n0/2 .. 8 n0, the reference at 64 n0 (at least 2^14).
+    const int k = int(std::clamp(std::ceil(std::log2(vdp.t1 * vdp.mu / 0.2)), 1.0, 40.0));
+    const sde::index_t n0 = sde::index_t(1) << k;
+    o.steps = {n0 / 2, n0, 2 * n0, 4 * n0, 8 * n0};
+    o.rtols = {3e-2, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4};
+    o.reference_steps = std::max<sde::index_t>(sde::index_t(1) << 14, 64 * n0);
   } else if (problem == "vp-reverse") {
     o.steps = {8, 16, 32, 64, 128, 256, 512, 1024};
     o.rtols = {3e-1, 1e-1, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4};
@@ -23,7 +33,8 @@ void default_work_precision_ladders(const std::string& problem, sde::work_precis
 }
 
 sde::work_precision_result work_precision_study(const std::string& problem, const sde::work_precision_options& o,
-                                                const gaussian_mixture* mixture) {
+                                                const gaussian_mixture* mixture,
+                                                const sde::van_der_pol_parameters& vdp) {
   using namespace ito::sde;
   const auto& names = work_precision_problems();
   std::string list;
@@ -53,7 +64,7 @@ sde::work_precision_result work_precision_study(const std::string& problem, cons
     p.autonomous = true;
     return with_reference(p);
   }
-  if (problem == "vdp") return with_reference(van_der_pol_problem<double>());
+  if (problem == "vdp") return with_reference(van_der_pol_problem<double>(vdp));
   return with_reference(vp_reverse_problem(*mixture, o.paths, o.seed));
 }
 

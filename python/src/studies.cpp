@@ -2,6 +2,7 @@
 // ito.weak_convergence (weak errors of weak-order methods against the terminal law) and
 // ito.work_precision (strong error against drift evaluations, fixed and adaptive steps).
 #include <cmath>
+#include <tuple>
 
 #include <ito/diffusion/work_precision.hpp>
 #include <ito/sde/convergence.hpp>
@@ -117,30 +118,41 @@ py::dict weak_convergence_py(const std::string& problem, const std::string& meth
 
 py::dict work_precision_py(const std::string& problem, long long paths, std::uint64_t seed, unsigned threads,
                            const std::optional<std::vector<long long>>& steps,
-                           const std::optional<std::vector<double>>& rtols, long long reference_steps,
+                           const std::optional<std::vector<double>>& rtols,
+                           const std::optional<long long>& reference_steps,
                            const std::optional<ito::diffusion::gaussian_mixture>& mixture, double atol_ratio,
                            const std::optional<double>& grow_max, const std::optional<double>& safety,
-                           const std::optional<double>& drift_weight) {
+                           const std::optional<double>& drift_weight, const std::optional<double>& mu,
+                           const std::optional<double>& sigma, const std::optional<double>& t1) {
   ito::sde::work_precision_options o;
+  ito::sde::van_der_pol_parameters vdp;
+  for (const auto& [name, value, field] : {std::tuple{"mu", &mu, &vdp.mu}, std::tuple{"sigma", &sigma, &vdp.sigma},
+                                           std::tuple{"t1", &t1, &vdp.t1}}) {
+    if (!*value) continue;
+    ito::detail::require(problem == "vdp", name, **value, "only with problem \"vdp\"");
+    *field = **value;
+  }
   require_count("paths", paths);
-  require_count("reference_steps", reference_steps);
   o.paths = paths;
   o.seed = seed;
   o.threads = threads;
-  o.reference_steps = reference_steps;
   o.atol_ratio = atol_ratio;
   if (grow_max) o.control.grow_max = *grow_max;
   if (safety) o.control.safety = *safety;
   if (drift_weight) o.control.drift_weight = *drift_weight;
   ito::detail::require(std::isfinite(atol_ratio) && atol_ratio >= 0, "atol_ratio", atol_ratio, "a finite number >= 0");
   o.control.validate();
-  ito::diffusion::default_work_precision_ladders(problem, o);
+  ito::diffusion::default_work_precision_ladders(problem, o, vdp);
   if (steps) o.steps.assign(steps->begin(), steps->end());
   if (rtols) o.rtols = *rtols;
+  if (reference_steps) {
+    require_count("reference_steps", *reference_steps);
+    o.reference_steps = *reference_steps;
+  }
   ito::sde::work_precision_result r;
   {
     py::gil_scoped_release nogil;
-    r = ito::diffusion::work_precision_study(problem, o, mixture ? &*mixture : nullptr);
+    r = ito::diffusion::work_precision_study(problem, o, mixture ? &*mixture : nullptr, vdp);
   }
   py::list rows;
   for (const auto& w : r.rows) {
@@ -158,6 +170,8 @@ py::dict work_precision_py(const std::string& problem, long long paths, std::uin
   }
   py::dict d;
   d["problem"] = problem;
+  if (problem == "vdp")
+    d["vdp"] = py::dict(py::arg("mu") = vdp.mu, py::arg("sigma") = vdp.sigma, py::arg("t1") = vdp.t1);
   d["paths"] = r.paths;
   d["reference"] = r.reference;
   d["reference_dt"] = r.reference_dt;
@@ -172,20 +186,25 @@ py::dict work_precision_py(const std::string& problem, long long paths, std::uin
 void init_studies(py::module_& m) {
   m.def("work_precision", &work_precision_py, py::arg("problem") = "gbm", py::kw_only(), py::arg("paths") = 200,
         py::arg("seed") = 1, py::arg("threads") = 0, py::arg("steps") = py::none(), py::arg("rtols") = py::none(),
-        py::arg("reference_steps") = 1 << 14, py::arg("mixture") = py::none(), py::arg("atol_ratio") = 1.0,
+        py::arg("reference_steps") = py::none(), py::arg("mixture") = py::none(), py::arg("atol_ratio") = 1.0,
         py::arg("grow_max") = py::none(), py::arg("safety") = py::none(), py::arg("drift_weight") = py::none(),
+        py::arg("mu") = py::none(), py::arg("sigma") = py::none(), py::arg("t1") = py::none(),
         R"doc(work_precision(problem="gbm", *, paths=200, seed=1, threads=0, steps=None, rtols=None,
-               reference_steps=16384, mixture=None, atol_ratio=1.0, grow_max=None, safety=None,
-               drift_weight=None) -> dict
+               reference_steps=None, mixture=None, atol_ratio=1.0, grow_max=None, safety=None,
+               drift_weight=None, mu=None, sigma=None, t1=None) -> dict
 
 Strong error at t1 against drift evaluations per path for the fixed-step methods at dt = T/steps
 and the adaptive ones at each rtol (atol = rtol), all on the same `paths` paths of the Brownian
 tree (as `ito work-precision`). Problems "double-well", "vdp", "gbm", "vp-reverse" (the VP reverse
 SDE with the exact score of `mixture`, an ito.GMM: required there); steps and rtols default to
-the problem's ladders; atol = atol_ratio rtol; grow_max, safety and drift_weight change the
-adaptive runs' controller (None: the library's defaults, as `ito work-precision`). The reference
-is exact (gbm) or SRA1/SRIW1 at reference_steps steps.
-Returns {"problem", "paths", "reference", "reference_dt", "reference_change", "unstable",
+the problem's ladders (vdp: scaled with mu and t1); atol = atol_ratio rtol; grow_max, safety and
+drift_weight change the adaptive runs' controller (None: the library's defaults, as
+`ito work-precision`); mu, sigma and t1 are the van der Pol problem's (only with "vdp"; None: the
+library's defaults mu 20, sigma 0.1, t1 20; mu <= 0 or not finite raises ValueError). The reference
+is exact (gbm) or SRA1/SRIW1 at reference_steps steps (None: 16384; vdp: 64 times its coarsest
+fixed step count).
+Returns {"problem", "vdp" (problem "vdp" only: {"mu", "sigma", "t1"}), "paths", "reference",
+"reference_dt", "reference_change", "unstable",
 "rows": [{"method", "adaptive", "dt" or "rtol", "nfe", "strong_error", "stderr", "steps",
 "rejected"}, ...]}: strong_error = mean over paths of |X(t1) - X_ref(t1)|, with its standard error.)doc");
 

@@ -301,3 +301,55 @@ def test_work_precision_bad_input():
         ito.work_precision("gbm", paths=10, grow_max=0.5)
     with pytest.raises(ValueError, match="atol_ratio"):
         ito.work_precision("gbm", paths=10, atol_ratio=-1.0)
+    with pytest.raises(ValueError, match="mu = 0"):
+        ito.work_precision("vdp", paths=10, mu=0.0)
+    with pytest.raises(ValueError, match="mu = nan"):
+        ito.work_precision("vdp", paths=10, mu=float("nan"))
+    with pytest.raises(ValueError, match="mu = -2"):
+        ito.work_precision("vdp", paths=10, mu=-2.0)
+    with pytest.raises(ValueError, match="t1 = inf"):
+        ito.work_precision("vdp", paths=10, t1=float("inf"))
+    with pytest.raises(ValueError, match="sigma = -1"):
+        ito.work_precision("vdp", paths=10, sigma=-1.0)
+    with pytest.raises(ValueError, match="mu = 20.*vdp"):  # the van der Pol parameters belong to "vdp" only
+        ito.work_precision("gbm", paths=10, mu=20.0)
+
+
+def test_work_precision_vdp_parameters():
+    # default problem: mu 20, t1 20; the ladder scales with mu and t1 (coarsest fixed step t1/n0 with
+    # n0 the smallest power of two with t1/n0 <= 0.2/mu; steps n0/2 .. 8 n0; reference 64 n0)
+    d = ito.work_precision("vdp", paths=2, rtols=[1e-2], threads=1)
+    assert {w["dt"] for w in d["rows"] if not w["adaptive"] and w["method"] == "sosri"} <= \
+        {20 / 1024, 20 / 2048, 20 / 4096, 20 / 8192, 20 / 16384}
+    assert d["reference_dt"] == 20 / 131072
+    # mu 5 on [0, 10]: n0 = 256
+    d5 = ito.work_precision("vdp", mu=5.0, t1=10.0, paths=2, rtols=[1e-2], threads=1)
+    assert {w["dt"] for w in d5["rows"] if not w["adaptive"] and w["method"] == "sosri"} == \
+        {10 / 128, 10 / 256, 10 / 512, 10 / 1024, 10 / 2048}
+    assert d5["reference_dt"] == 10 / 16384
+    # mu changes the problem: on [0, 4] the paths stay on the first branch, which at mu 20 is stiff
+    # (Jacobian eigenvalue ~ -mu (x^2 - 1) ~ -60): adaptive SRIW1 takes its steps by stability there, more
+    # than twice as many as at mu 2 at rtol 1e-2 (113 against 26 per path), while SOSRI, whose stability
+    # region reaches further along the negative axis, needs far fewer (35)
+    kw = dict(t1=4.0, paths=32, steps=[1024, 2048], rtols=[1e-2, 1e-3], reference_steps=8192, threads=1)
+    r20, r2 = ito.work_precision("vdp", mu=20.0, **kw), ito.work_precision("vdp", mu=2.0, **kw)
+    assert r20["vdp"] == {"mu": 20.0, "sigma": 0.1, "t1": 4.0}
+    ad = {}
+    for name, r in (("mu20", r20), ("mu2", r2)):
+        for m in ("sriw1", "sosri"):
+            fx = [w for w in r["rows"] if w["method"] == m and not w["adaptive"]]
+            assert [w["dt"] for w in fx] == [4 / 1024, 4 / 2048]
+            ad[name, m] = [w for w in r["rows"] if w["method"] == m and w["adaptive"]]
+            assert [w["rtol"] for w in ad[name, m]] == [1e-2, 1e-3]
+    assert ad["mu20", "sriw1"][0]["steps"] > 2 * ad["mu2", "sriw1"][0]["steps"], ad
+    assert ad["mu20", "sosri"][0]["steps"] < 0.5 * ad["mu20", "sriw1"][0]["steps"], ad
+    # the program passes --mu/--t1 to the same library call
+    exe = os.path.join(os.environ.get("ITO_BINARY_DIR", "build"), "cli", "ito")
+    if not os.path.exists(exe):
+        pytest.skip("the ito program is not built")
+    out = subprocess.run([exe, "work-precision", "--problem", "vdp", "--mu", "20", "--t1", "4", "--paths", "32",
+                          "--steps", "1024,2048", "--rtols", "0.01,0.001", "--reference-steps", "8192",
+                          "--threads", "1", "--json"], check=True, capture_output=True, text=True)
+    cli = json.loads(out.stdout)
+    assert [(a["method"], a["nfe"], a["strong_error"]) for a in cli["rows"]] == \
+        [(b["method"], b["nfe"], b["strong_error"]) for b in r20["rows"]]

@@ -44,6 +44,15 @@ bad simulate --problem gbm --method sra1
 bad convergence --problem ou
 bad work-precision --problem lorenz
 bad work-precision --paths 0
+# the van der Pol parameters: positive and finite, named in the message; only with --problem vdp
+for a in "--mu 0" "--mu -3" "--mu nan" "--mu inf" "--t1 0" "--sigma -1"; do
+  bad work-precision --problem vdp $a
+  n=${a%% *}
+  grep -q -e "error: ${n#--} = " "$tmp/err" || fail "work-precision $a: message does not name ${n#--}: $(cat "$tmp/err")"
+done
+rc=0; "$ito" work-precision --problem vdp --mu 0 2>/dev/null || rc=$?
+[ "$rc" -eq 2 ] || fail "work-precision --mu 0: exit status $rc, expected 2"
+bad work-precision --problem gbm --mu 20
 bad convergence --levels 1
 bad simulate --out /nonexistent-dir/x.csv --paths 3 --steps 2
 bad frobnicate
@@ -59,4 +68,23 @@ assert [r["nfe"] for r in em] == [8, 32], em
 assert em[1]["strong_error"] < em[0]["strong_error"], em
 assert {r["rtol"] for r in j["rows"] if r["adaptive"]} == {0.1, 0.01}, j["rows"]
 ' || fail "work-precision --json"
+# vdp with --mu/--t1: fixed steps at dt = t1/steps, adaptive rows for the Rossler methods; on [0, 4] the
+# paths stay on the first branch, stiff at mu 20 (eigenvalue ~ -60): adaptive SRIW1 takes more than twice
+# the steps it takes at mu 2, SOSRI (larger stability region) less than half of SRIW1's
+vdp() { "$ito" work-precision --problem vdp --t1 4 --paths 16 --steps 1024,2048 --rtols 0.01 \
+          --reference-steps 4096 --threads 1 --json "$@"; }
+vdp --mu 20 > "$tmp/vdp20.json" && vdp --mu 2 > "$tmp/vdp2.json" || fail "work-precision vdp --mu"
+python3 - "$tmp/vdp20.json" "$tmp/vdp2.json" <<'PY' || fail "work-precision vdp --mu: rows"
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+assert a["vdp"] == {"mu": 20, "sigma": 0.1, "t1": 4} and b["vdp"]["mu"] == 2, (a["vdp"], b["vdp"])
+fixed = {(r["method"], r["dt"]) for r in a["rows"] if not r["adaptive"]}
+assert ("sriw1", 4 / 2048) in fixed and ("sosri", 4 / 1024) in fixed, fixed
+assert a["reference_dt"] == 4 / 4096, a["reference_dt"]
+ad = lambda j, m: [r for r in j["rows"] if r["adaptive"] and r["method"] == m]
+for m in ("sriw1", "sosri"):
+    assert len(ad(a, m)) == 1 and ad(a, m)[0]["rtol"] == 0.01, a["rows"]
+assert ad(a, "sriw1")[0]["steps"] > 2 * ad(b, "sriw1")[0]["steps"], (ad(a, "sriw1"), ad(b, "sriw1"))
+assert ad(a, "sosri")[0]["steps"] < 0.5 * ad(a, "sriw1")[0]["steps"], ad(a, "sosri")
+PY
 echo "core commands: ok"

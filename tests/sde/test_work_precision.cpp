@@ -7,6 +7,7 @@
 #include <cmath>
 #include <ito/sde.hpp>
 #include <ito/sde/work_precision.hpp>
+#include <limits>
 #include <map>
 
 using namespace ito::sde;
@@ -122,4 +123,35 @@ TEST_CASE("adaptive Milstein: error tracks fixed-step Milstein at equal steps, b
     prev_err = e;
     prev_steps = a.steps.accepted_mean;
   }
+}
+
+TEST_CASE("van der Pol parameters: checked, and they are the problem's") {
+  van_der_pol_parameters v;
+  CHECK(v.mu == 20);  // the study's default: relaxation oscillations, t1 past the first jump (t ~ 16.9)
+  CHECK(v.t1 == 20);
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  for (const double bad : {0.0, -1.0, std::numeric_limits<double>::quiet_NaN(), inf}) {
+    v.mu = bad;
+    CHECK_THROWS_WITH_AS(van_der_pol_problem<double>(v), doctest::Contains("mu = "), ito::invalid_argument);
+  }
+  v = {};
+  v.sigma = -0.1;
+  CHECK_THROWS_WITH_AS(van_der_pol_problem<double>(v), doctest::Contains("sigma = "), ito::invalid_argument);
+  v = {};
+  v.t1 = 0;
+  CHECK_THROWS_WITH_AS(van_der_pol_problem<double>(v), doctest::Contains("t1 = "), ito::invalid_argument);
+  v = {};
+  v.mu = 7;
+  v.sigma = 0.3;
+  v.t1 = 4;
+  const auto p = van_der_pol_problem<double>(v);
+  CHECK(p.t1 == 4);
+  ensemble<double> x(2, 1), f, g;
+  x << 2, 1;
+  p.drift(x, 0.0, f);
+  CHECK(f(0, 0) == 1);
+  CHECK(f(1, 0) == doctest::Approx(7 * (1 - 4) * 1 - 2));  // mu (1 - x^2) y - x
+  p.diffusion(x, 0.0, g);
+  CHECK(g(0, 0) == doctest::Approx(0.6));
+  CHECK(g(1, 0) == doctest::Approx(0.3));
 }

@@ -56,15 +56,18 @@ inline const std::vector<std::string>& work_precision_problems() {
 }
 
 /// The default ladders of a built-in problem (spanning comparable errors): o.steps and
-/// o.rtols are replaced; the other options are kept.
-void default_work_precision_ladders(const std::string& problem, sde::work_precision_options& o);
+/// o.rtols are replaced, for "vdp" also o.reference_steps (the ladders scale with vdp.mu and
+/// vdp.t1: fixed steps from dt ~ 0.4/mu); the other options are kept.
+void default_work_precision_ladders(const std::string& problem, sde::work_precision_options& o,
+                                    const sde::van_der_pol_parameters& vdp = {});
 
 /// The work-precision study (sde/work_precision.hpp) of the built-in problem `problem` with
 /// options `o` (ladders as given: see default_work_precision_ladders); `mixture` is the data of
-/// "vp-reverse" (required there, unused otherwise). The reference is the exact solution for
+/// "vp-reverse" (required there, unused otherwise), `vdp` the parameters of "vdp" (unused otherwise). The reference is the exact solution for
 /// gbm, else SRA1 (additive noise) or SRIW1 at o.reference_steps steps on the same paths.
 /// Compiled once in the library (src/work_precision.cpp).
 sde::work_precision_result work_precision_study(const std::string& problem, const sde::work_precision_options& o,
-                                                const gaussian_mixture* mixture = nullptr);
+                                                const gaussian_mixture* mixture = nullptr,
+                                                const sde::van_der_pol_parameters& vdp = {});
 
 }  // namespace ito::diffusion

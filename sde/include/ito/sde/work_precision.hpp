@@ -265,15 +265,35 @@ work_precision_result work_precision(const P& p, const ensemble<typename P::scal
   return r;
 }
 
+/// Parameters of the stochastic van der Pol problem (van_der_pol_problem): the one
+/// set of defaults of the library, the program (`ito work-precision --mu`) and Python.
+struct van_der_pol_parameters {
+  double mu = 20;      ///< stiffness: time scales mu (slow branches) and 1/mu (jumps)
+  double sigma = 0.1;  ///< multiplicative noise intensity
+  /// Final time (the start is 0). At mu = 20 the period is about (3 - 2 ln 2) mu ~ 32 and the
+  /// noise-free path from (2, 0) first jumps at t ~ 16.9: t1 = 20 takes it through one jump (with
+  /// t1 = 10 it would not jump at all); with the noise about 70 % of the paths jump before t1.
+  double t1 = 20;
+
+  void validate() const {
+    detail::require_positive("mu", mu);
+    detail::require(std::isfinite(sigma) && sigma >= 0, "sigma", sigma, "a finite number >= 0");
+    detail::require_positive("t1", t1);
+  }
+};
+
 /// The stochastic van der Pol oscillator with multiplicative diagonal noise,
 ///   dX = Y dt + sigma X dW_1,
 ///   dY = (mu (1 - X^2) Y - X) dt + sigma Y dW_2,
-/// a relaxation oscillator for large mu: slow drifts along the branches
-/// |X| > 1 alternate with fast jumps between them (time scales mu and 1/mu), so a
-/// fixed step is set by the jumps while most of the time needs far less.
+/// from (X, Y) = (2, 0) on [0, t1]: a relaxation oscillator for large mu: slow drifts along the
+/// branches |X| > 1 alternate with fast jumps between them (time scales mu and 1/mu), so a
+/// fixed step is set by the jumps and by the stiff branches far out (eigenvalue ~ -mu (X^2 - 1)
+/// of the drift's Jacobian) while most of the time needs far less.
 /// (g_i = sigma x_i depends on x_i only: diagonal noise; (g.grad)g = sigma^2 x.)
 template <class S = double>
-auto van_der_pol_problem(S mu = S(5), S sigma = S(0.1), S t1 = S(10)) {
+auto van_der_pol_problem(const van_der_pol_parameters& v = {}) {
+  v.validate();
+  const S mu = S(v.mu), sigma = S(v.sigma);
   vector_t<S> x0(2);
   x0 << S(2), S(0);
   auto p = make_diagonal_problem<S>(
@@ -282,7 +302,7 @@ auto van_der_pol_problem(S mu = S(5), S sigma = S(0.1), S t1 = S(10)) {
         f.row(0) = x.row(1);
         f.row(1) = (mu * (S(1) - x.row(0).array().square()) * x.row(1).array() - x.row(0).array()).matrix();
       },
-      [sigma](const ensemble<S>& x, S, ensemble<S>& g) { g = sigma * x; }, ensemble<S>(x0), S(0), t1,
+      [sigma](const ensemble<S>& x, S, ensemble<S>& g) { g = sigma * x; }, ensemble<S>(x0), S(0), S(v.t1),
       [sigma](const ensemble<S>& x, S, ensemble<S>& gg) { gg = (sigma * sigma) * x; });
   p.autonomous = true;
   return p;
