@@ -154,7 +154,7 @@ struct batch_callable {
 };
 
 inline constexpr const char* method_names = "em, milstein, milstein-df, heun, sra1, dri1, weak2";
-inline constexpr const char* adaptive_method_names = "em, sriw1, sosri, sosra";
+inline constexpr const char* adaptive_method_names = "em, sriw1, sosri, sra1, sosra";
 
 /// Call fn(method) with the fixed-step method named `name` if it can integrate P.
 template <class P, class F>
@@ -194,12 +194,13 @@ auto with_adaptive_method(const std::string& name, const P&, const ito::sde::ada
     } else {
       throw ito::invalid_argument("method = " + name + ": adaptive stepping cannot integrate " +
                                   ito::sde::to_string(P::noise) + " noise with it (em takes any noise; sriw1, sosri: "
-                                  "diagonal or scalar; sosra: additive)");
+                                  "diagonal or scalar; sra1, sosra: additive)");
     }
   };
   if (name == "em") return go(ito::sde::euler_maruyama{});
   if (name == "sriw1") return go(ito::sde::sriw1{});
   if (name == "sosri") return go(ito::sde::sosri{});
+  if (name == "sra1") return go(ito::sde::sra1{});
   if (name == "sosra") return go(ito::sde::sosra{});
   throw ito::invalid_argument("method = " + name + ": expected one of " + adaptive_method_names +
                               " with adaptive=True");

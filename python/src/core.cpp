@@ -76,7 +76,7 @@ Methods: "em" (strong order 1/2), "milstein" (1), "milstein-df" (derivative-free
 order 2), "weak2" (explicit weak order 2), "exact" (ou: Gaussian transition; cir: noncentral
 chi-square transition, exact in law at the grid times).
 adaptive=True: per-path adaptive steps with error control (PI controller, rejected steps re-use the
-same Brownian path), method "em", "sriw1", "sosri" (diagonal/scalar noise) or "sosra" (additive);
+same Brownian path), method "em", "sriw1", "sosri" (diagonal/scalar noise), "sra1" or "sosra" (additive);
 rtol, atol: the mixed tolerance err / (atol + rtol max(|x|, |x'|)) <= 1 (RMS over components),
 dt_max: largest step (0: t1); `steps` is not used; float64 only; the result is an
 AdaptiveSolution whose .adaptive dict holds the step counts.
@@ -153,7 +153,7 @@ method     "em", "milstein" / "milstein-df" (diagonal/scalar noise; milstein nee
            "weak2" (explicit weak order 2, Ito).
 adaptive   True: per-path adaptive steps with error control (ito/sde/adaptive.hpp; PI controller,
            rejected steps re-use the same Brownian path, bit-identical for any threads/block_size),
-           method "em" (any noise), "sriw1"/"sosri" (diagonal or scalar), "sosra" (additive); rtol,
+           method "em" (any noise), "sriw1"/"sosri" (diagonal or scalar), "sra1"/"sosra" (additive); rtol,
            atol: accept when the RMS over components of err / (atol + rtol max(|x|, |x'|)) <= 1;
            dt_max: largest step (0: t1 - t0). Then f(x, t) and g(x, t) get t as an (n, 1) array of
            the per-path times (it broadcasts against x); a callable additive g(t) is called once per

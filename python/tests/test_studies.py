@@ -181,7 +181,8 @@ def test_mlmc_bad_arguments(kwargs, needle):
 
 # ---- adaptive stepping ----
 
-def test_solve_adaptive_ou_per_path_times():
+@pytest.mark.parametrize("method", ["sosra", "sra1"])
+def test_solve_adaptive_ou_per_path_times(method):
     kappa, theta, sigma, x0 = 2.0, 0.5, 0.8, 1.5
     shapes = set()
 
@@ -190,7 +191,7 @@ def test_solve_adaptive_ou_per_path_times():
         return kappa * (theta - x)
 
     r = ito.solve(drift=drift, diffusion=sigma, noise="additive", x0=x0, paths=4000, seed=10, adaptive=True,
-                  method="sosra", rtol=1e-3, atol=1e-3)
+                  method=method, rtol=1e-3, atol=1e-3)
     assert isinstance(r, ito.AdaptiveSolution)
     assert shapes == {(4000, 1)} or all(s[1] == 1 for s in shapes)
     ou = ito.OU(kappa=kappa, theta=theta, sigma=sigma)

@@ -9,6 +9,7 @@
 #include <ito/sde.hpp>
 #include <ito/sde/adaptive.hpp>
 #include <ito/sde/steppers/sosra.hpp>
+#include <ito/sde/steppers/sra1.hpp>
 #include <ito/sde/steppers/sosri.hpp>
 #include <ito/sde/steppers/sriw1.hpp>
 
@@ -73,6 +74,35 @@ TEST_CASE("adaptive SOSRA on the time-dependent additive problem (per-path times
   const double e = strong_error(k, r.terminal, 5);
   MESSAGE("sosra additive: error " << e << ", " << r.steps.accepted_mean << " steps per path");
   CHECK(e < 1e-3);
+}
+
+TEST_CASE("SRA1's tableau is its hand-written step, and adaptive SRA1 follows the tolerance") {
+  auto k = additive_problem<double>();
+  // one step of the generic SRA step with sra1::tableau() against sra1::step on the same increments
+  const index_t n = 64;
+  ensemble<double> x0 = ensemble<double>::Random(1, n), dW = 0.3 * ensemble<double>::Random(1, n),
+                   dZ = 0.05 * ensemble<double>::Random(1, n);
+  ensemble<double> a = x0, b = x0;
+  stepper_workspace<double> w;
+  sra1{}.step(k.problem, a, 0.3, 0.1, dW, dZ, w);
+  detail::sra_step(sra1::tableau(), k.problem, b, 0.3, 0.1, dW, dZ, w.stages);
+  CHECK((a - b).cwiseAbs().maxCoeff() < 1e-14);
+  CHECK((a - x0).cwiseAbs().maxCoeff() > 1e-3);
+  double prev = 1e9;
+  for (double tol : {1e-2, 1e-3, 1e-4}) {
+    adaptive_options ao;
+    ao.rtol = tol;
+    ao.atol = tol;
+    auto r = solve(k.problem, adaptive(sra1{}, ao), sopts(512));
+    const double e = strong_error(k, r.terminal, 5);
+    MESSAGE("sra1 additive rtol " << tol << ": error " << e << ", " << r.steps.accepted_mean << " steps, "
+                                  << r.steps.drift_evals_mean << " drift evaluations per path");
+    CHECK(e < prev / 3);  // strong order 3/2, error order 3/2: a tenth of the tolerance, a fifth of the error or less
+    CHECK(e < 10 * tol);
+    // two evaluations per accepted attempt, one per rejected one (f at the step's start is kept)
+    CHECK(r.steps.drift_evals_mean == doctest::Approx(2 * r.steps.accepted_mean + r.steps.rejected_mean));
+    prev = e;
+  }
 }
 
 TEST_CASE("adaptive Euler-Maruyama (Heun pair) on GBM: error falls with the tolerance") {

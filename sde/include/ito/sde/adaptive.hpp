@@ -471,7 +471,7 @@ class pi_controller {
 
 /// Integrate `paths` copies of p with adaptive steps (see the file comment).
 /// `method` is adaptive_euler_maruyama{} or adaptive_rossler<M>{} (M = sriw1,
-/// sosri for scalar/diagonal noise; sosra for additive noise). From `opt` it
+/// sosri for scalar/diagonal noise; sra1, sosra for additive noise). From `opt` it
 /// uses paths, seed, threads, block_size, save_times, keep_paths,
 /// keep_terminal, block_begin and block_end (the grid options are ignored: the
 /// steps are chosen).
@@ -759,7 +759,7 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
 
 /// The adaptive form of a method, for `solve`'s front door:
 ///   solve(problem, adaptive(sriw1{}, control), options)
-/// (sriw1, sosri: scalar or diagonal noise; sosra: additive noise;
+/// (sriw1, sosri: scalar or diagonal noise; sra1, sosra: additive noise;
 /// euler_maruyama: any noise; milstein: scalar or diagonal noise with the
 /// diffusion derivative).
 template <class Method>

@@ -17,7 +17,7 @@
 ///
 /// Methods by noise kind (one row per step count or tolerance):
 ///  - additive: euler_maruyama, sra1, sosra (fixed); adaptive euler_maruyama
-///    (Euler/improved-Euler pair) and adaptive sosra.
+///    (Euler/improved-Euler pair), adaptive sra1 and sosra.
 ///  - scalar/diagonal: euler_maruyama, milstein (when the problem supplies the
 ///    diffusion derivative), sriw1, sosri (fixed); adaptive euler_maruyama,
 ///    adaptive milstein (when it has the derivative), adaptive sriw1 and sosri.
@@ -250,6 +250,7 @@ work_precision_result work_precision(const P& p, const ensemble<typename P::scal
     fixed(sra1{});
     fixed(sosra{});
     if (o.adaptive_em) adapt(adaptive_euler_maruyama{});
+    adapt(adaptive_rossler<sra1>{});
     adapt(adaptive_rossler<sosra>{});
   } else if constexpr (P::noise == noise_kind::general) {
     if (o.adaptive_em) adapt(adaptive_euler_maruyama{});

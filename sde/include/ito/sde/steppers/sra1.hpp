@@ -11,7 +11,14 @@
 /// Coefficients c0 = (0, 3/4), c1 = (1, 0), A0_21 = 3/4, B0_21 = 3/2,
 /// alpha = (1/3, 2/3), beta1 = (1, 0), beta2 = (-1, 1). The noise part is exact
 /// for g linear in t. This is the method of choice for every diffusion-model SDE.
+///
+/// Embedded estimate (adaptive(sra1{}), adaptive.hpp): the difference to the
+/// Euler step X + f(t, H1) h + g(t + h) I1 (Rackauckas & Nie 2017, sec. 4; the
+/// noise part is StochasticDiffEq's E2 of SRA1), delta the drift weight:
+///   err = delta |2/3 (f(t + 3/4 h, H2) - f(t, H1)) h| + |(g(t) - g(t + h)) I10/h|,
+/// no extra evaluation.
 
+#include "rossler_sri.hpp"
 #include "stepper.hpp"
 
 namespace ito::sde {
@@ -27,6 +34,19 @@ struct sra1 {
   template <class P>
   static void check(const P&) {
     static_assert(P::noise == noise_kind::additive, "sra1: needs additive noise");
+  }
+
+  /// The coefficients above in the layout of rossler_sri.hpp (the adaptive form's step).
+  static constexpr sra_tableau<2> tableau() {
+    sra_tableau<2> t{};
+    t.c0 = {0, 0.75};
+    t.c1 = {1, 0};
+    t.A0[1][0] = 0.75;
+    t.B0[1][0] = 1.5;
+    t.alpha = {1.0 / 3.0, 2.0 / 3.0};
+    t.beta1 = {1, 0};
+    t.beta2 = {-1, 1};
+    return t;
   }
 
   template <class P, class S>
