@@ -596,10 +596,8 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
       const bool all = na == B;  // every path attempts: no gathering, the block's own arrays are used
       ta.resize(na);
       ha.resize(na);
-      for (index_t j = 0; j < B; ++j) {
-        s_time[std::size_t(j)] = S(t[std::size_t(j)]);
-        e_time[std::size_t(j)] = S(t[std::size_t(j)]);
-      }
+      std::copy(t.begin(), t.end(), s_time.begin());
+      std::copy(t.begin(), t.end(), e_time.begin());
       for (index_t k = 0; k < na; ++k) {
         const auto j = std::size_t(act[std::size_t(k)]);
         const double target = targets[next[j]];
@@ -632,6 +630,7 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
       for (index_t i = 1; i < d; ++i) enorm += a.r.row(i).square();
       enorm = (enorm / double(d)).sqrt();
       index_t accepted = 0;
+      moved.clear();  // the accepted paths that go on (their drift at the new state is next)
       for (index_t k = 0; k < na; ++k) {
         const auto j = std::size_t(act[std::size_t(k)]);
         c.evals[j] += attempt_evals;
@@ -660,6 +659,7 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
             snaps[next[j]].col(index_t(j)) = xa.col(k);
             ++next[j];
           }
+          if (next[j] < targets.size()) moved.push_back(index_t(j));
           // after a step shortened to hit a save time, keep the step the controller wanted
           h[j] = clipped[j] ? std::max(hj * fac, wanted[j]) : hj * fac;
         } else {
@@ -683,11 +683,6 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
       }
       {
         // the drift at the new states of the accepted paths (the next step's f(X))
-        moved.clear();
-        for (index_t k = 0; k < na; ++k) {
-          const auto j = std::size_t(act[std::size_t(k)]);
-          if (double(s_time[j]) != t[j] && next[j] < targets.size()) moved.push_back(index_t(j));
-        }
         if (!moved.empty()) {
           tm.resize(index_t(moved.size()));
           for (std::size_t k = 0; k < moved.size(); ++k) {

@@ -205,20 +205,29 @@ class brownian_tree {
   /// query; W and Y are functions of the time alone, so the numbers are those
   /// a query would give.
   void increment(const S* s, const S* t, ensemble<S>& dW, ensemble<S>* dZ = nullptr) {
-    for (index_t j = 0; j < b_; ++j) {
-      if (s[j] <= t[j]) continue;  // (the message is built only on failure)
-      detail::require(false, "s[" + std::to_string(j) + "]", s[j], "<= t[j] = " + detail::to_text(t[j]));
-    }
+    bool ordered = true;  // (one pass without an early exit: it vectorizes; the message only on failure)
+    for (index_t j = 0; j < b_; ++j) ordered &= s[j] <= t[j];
+    if (!ordered)
+      for (index_t j = 0; j < b_; ++j)
+        detail::require(s[j] <= t[j], "s[" + std::to_string(j) + "]", s[j], "<= t[j] = " + detail::to_text(t[j]));
     const bool with_y = dZ != nullptr;
     const bool reuse = ends_known_ && (ends_have_y_ || !with_y);
+    // the common case first: every path starts where its previous increment ended
+    bool all_from_end = reuse;
+    if (reuse)
+      for (index_t j = 0; j < b_; ++j) all_from_end &= same_time(double(s[j]), end_time_[std::size_t(j)]);
     index_t from_end = 0, queried = 0;
-    for (index_t j = 0; j < b_; ++j) {
-      const auto u = std::size_t(j);
-      const double sj = double(s[j]);
-      const bool at_end = reuse && same_time(sj, end_time_[u]);
-      query_skip_[u] = at_end || (reuse && same_time(sj, start_time_[u]));  // at the start: the columns hold it
-      from_end += at_end;
-      queried += !query_skip_[u];
+    if (all_from_end) {
+      from_end = b_;
+    } else {
+      for (index_t j = 0; j < b_; ++j) {
+        const auto u = std::size_t(j);
+        const double sj = double(s[j]);
+        const bool at_end = reuse && same_time(sj, end_time_[u]);
+        query_skip_[u] = at_end || (reuse && same_time(sj, start_time_[u]));  // at the start: the columns hold it
+        from_end += at_end;
+        queried += !query_skip_[u];
+      }
     }
     ends_known_ = false;  // until both ends are in place (a query below may throw on a bad time)
     if (from_end == b_) {  // every path moves on (a common accepted step): the end values become the start
@@ -233,16 +242,15 @@ class brownian_tree {
     }
     if (queried > 0) value_per_path_double(s, ws_pp_, with_y ? &ys_pp_ : nullptr, queried < b_ ? &query_skip_ : nullptr);
     value_per_path_double(t, wt_, with_y ? &yt_ : nullptr);
-    for (index_t j = 0; j < b_; ++j) {
-      start_time_[std::size_t(j)] = double(s[j]);
-      end_time_[std::size_t(j)] = double(t[j]);
-    }
+    std::copy_n(s, b_, start_time_.begin());
+    std::copy_n(t, b_, end_time_.begin());
     ends_known_ = true;
     ends_have_y_ = with_y;
     dW = (wt_ - ws_pp_).template cast<S>();
     if (dZ) {  // I_(1,0)(s_j, t_j) = Y(t_j) - Y(s_j) - (t_j - s_j) W(s_j)
       span_.resize(m_, b_);
-      for (index_t j = 0; j < b_; ++j) span_.col(j).setConstant(double(t[j]) - double(s[j]));
+      for (index_t j = 0; j < b_; ++j) span_(0, j) = double(t[j]) - double(s[j]);
+      for (index_t i = 1; i < m_; ++i) span_.row(i) = span_.row(0);
       *dZ = (yt_.array() - ys_pp_.array() - span_.array() * ws_pp_.array()).matrix().template cast<S>();
     }
   }
