@@ -103,6 +103,38 @@ TEST_CASE("per-path queries on a node stop at the node's level, with the bits of
   }
 }
 
+TEST_CASE("grid_below: the last dyadic point of a level at or before t, a node of the tree") {
+  // t1 - t0 not a power of two, so the node times are rounded products. From t0 = 0 a double
+  // that locates exactly on the node is always found; from t0 = 0.3 not always (then t itself
+  // comes back: the same path, queried at the leaves)
+  for (const double t0 : {0.0, 0.3}) {
+  const double t1 = 2.7, T = t1 - t0;
+  sde::brownian_tree<> tree(5, t0, t1, T * std::ldexp(1.0, -32), 1, 0, 1);
+  for (double t : {0.31, 0.77, 1.5, 2.69999, 1.0 / 3 + 1}) {
+    for (int l : {0, 3, 10, 20, 32, 40}) {
+      const double g = tree.grid_below(t, l);
+      const double spacing = T * std::ldexp(1.0, -std::min(l, 32));
+      CHECK(g <= t);
+      CHECK(t - g < spacing * (1 + 1e-12));
+      // on the level-l grid: an integer number of spacings from t0 (to rounding)
+      const double k = (g - t0) / spacing;
+      if (t0 == 0.0 || g != t) CHECK(std::abs(k - std::round(k)) < 1e-6 * std::max(1.0, k));
+      // on the grid already: unchanged
+      CHECK(tree.grid_below(g, l) == g);
+      // a node: the value there equals the one a fresh tree gives (any query order) and the
+      // per-path query, which stops at the node, equals the block query
+      sde::brownian_tree<> fresh(5, t0, t1, T * std::ldexp(1.0, -32), 1, 0, 1);
+      ensemble<double> a, b;
+      tree.value(g, a);
+      fresh.value(&g, b);
+      CHECK(a(0, 0) == b(0, 0));
+    }
+  }
+  CHECK(tree.grid_below(t0, 5) == t0);  // the ends are returned as they are
+  CHECK(tree.grid_below(t1, 5) == t1);
+  }
+}
+
 TEST_CASE("a per-path increment reusing the previous call's start or end equals two fresh queries") {
   // steps of an adaptive-like loop: each path either moves on (the next step
   // starts at the previous end) or retries a shorter step from the same start;

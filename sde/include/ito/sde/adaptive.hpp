@@ -434,6 +434,9 @@ void adaptive_step(const P& p, const M& m, ensemble<S>& x, const time_row<S>& t,
   }
 }
 
+/// ilogb(x) of a positive normal x, read from its exponent field (IEEE 754 binary64)
+inline int binary_exponent(double x) { return int((std::bit_cast<std::uint64_t>(x) >> 52) & 0x7ff) - 1023; }
+
 /// The PI controller's factor safety e^(-beta1/q) e_prev^(beta2/q) (file
 /// comment), for the clamp to [shrink_min, grow_max] that follows: when the
 /// binary exponents of e and e_prev already put the product outside that range
@@ -462,8 +465,6 @@ class pi_controller {
   }
 
  private:
-  /// ilogb(x) of a positive normal x, read from its exponent field (IEEE 754 binary64)
-  static int binary_exponent(double x) { return int((std::bit_cast<std::uint64_t>(x) >> 52) & 0x7ff) - 1023; }
   double safety_, a_, b_, lo_, hi_, log2_safety_, log2_lo_, log2_hi_;
 };
 
@@ -575,6 +576,10 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
         ++next[std::size_t(j)];
       }
     std::vector<S> s_time(static_cast<std::size_t>(B)), e_time(static_cast<std::size_t>(B));
+    // a level of the tree whose spacing T/2^l is at most want/16: with e(x) the binary exponent,
+    // T < 2^(e(T)+1) and want >= 2^e(want), so l = e(T) - e(want) + 5 gives T/2^l < want/16
+    const int exponent_T = detail::binary_exponent(T);
+    const auto grid_level = [exponent_T](double want) { return exponent_T - detail::binary_exponent(want) + 5; };
     std::vector<index_t> act, moved;
     detail::time_row<S> ta, ha, tm;
     ensemble<S> xold, xm, fm;
@@ -602,8 +607,14 @@ adaptive_solution<typename P::scalar_type> solve_adaptive(const P& p, const M& m
         const auto j = std::size_t(act[std::size_t(k)]);
         const double target = targets[next[j]];
         const double want = std::clamp(h[j], hmin, hmax);
-        // hit the next save time exactly, never leaving a sliver shorter than dt_min
-        const double tn = t[j] + want >= target - hmin ? target : t[j] + want;
+        // hit the next save time exactly, never leaving a sliver shorter than dt_min; otherwise end
+        // on the tree's dyadic grid of spacing at most want/16 (a query there stops at that level
+        // instead of descending to the leaves; the step is at least 15/16 of want)
+        double tn = target;
+        if (t[j] + want < target - hmin) {
+          const double g = tree.grid_below(t[j] + want, grid_level(want));
+          tn = g - t[j] >= hmin ? g : t[j] + want;
+        }
         clipped[j] = tn == target && tn - t[j] < want;
         wanted[j] = want;
         e_time[j] = S(tn);

@@ -136,6 +136,27 @@ class brownian_tree {
   }
 
   int depth() const { return n_; }
+  /// The largest dyadic point of level l (spacing (t1 - t0)/2^l, l clipped to the depth) at or
+  /// before t, as the double whose query stops at that level's node: a query there costs at
+  /// most l splits below the root and is exact, where a time inside a leaf descends all
+  /// depth() levels. (Returns t itself if the node's time rounds above t, or if the tree's
+  /// nodes are not exact, t1 - t0 >= 2^400.) For adaptive steps (adaptive.hpp), which end
+  /// their steps there.
+  double grid_below(double t, int l) const {
+    if (!(t > t0_ && t < t1_) || !node_values_exact_) return t;
+    l = std::clamp(l, 0, n_);
+    const auto [leaf, at] = locate(t);
+    const int shift = n_ - l;
+    const std::int64_t k = (leaf >> shift) << shift;  // the first leaf of the level-l interval holding t
+    if (k == leaf && at == 0) return t;               // t is on the grid already
+    const auto on_node = [&](double c) {
+      if (c > t) return false;
+      const auto [lf, pos] = locate(c);
+      return lf == k && pos == 0;
+    };
+    const double c = node_time(k);
+    return on_node(c) ? c : t;
+  }
   S leaf_length() const { return S(leaf_h_); }
   S t0() const { return S(t0_); }
   S t1() const { return S(t1_); }
@@ -269,13 +290,22 @@ class brownian_tree {
     if (double(t) >= t0_ && double(t) <= t1_) return;
     check_time("t[" + std::to_string(j) + "]", t);
   }
-  /// The leaf holding t and the position s in [0, 1] inside it.
+  /// The leaf holding t and the position s in [0, 1] inside it. A leaf's start time as
+  /// node_time computes it is that leaf at s = 0, whatever the rounding of (t - t0)/(t1 - t0)
+  /// (for t1 - t0 with a long mantissa, or t0 != 0, the quotient need not come out an integer).
   std::pair<std::int64_t, double> locate(double t) const {
     const double x = (t - t0_) / (t1_ - t0_) * leaves_;
     const std::int64_t last = (std::int64_t(1) << n_) - 1;
     std::int64_t leaf = std::min<std::int64_t>(last, std::max<std::int64_t>(0, std::int64_t(std::floor(x))));
-    return {leaf, std::min(1.0, std::max(0.0, x - double(leaf)))};
+    const double s = std::min(1.0, std::max(0.0, x - double(leaf)));
+    if (s != 0 && node_values_exact_) {
+      if (leaf < last && t == node_time(leaf + 1)) return {leaf + 1, 0.0};
+      if (t == node_time(leaf)) return {leaf, 0.0};
+    }
+    return {leaf, s};
   }
+  /// The start time of leaf k: t0 + (t1 - t0) k / 2^depth, rounded once.
+  double node_time(std::int64_t k) const { return t0_ + (t1_ - t0_) * (double(k) / leaves_); }
   /// t is the end t1 of the root interval: W and Y there are the root's own
   /// (end_value), with no descent.
   bool at_end(double t) const { return t == t1_ && node_values_exact_; }
