@@ -22,7 +22,9 @@
 /// q the order of the error estimate (Method::error_order); after a rejection
 /// the factor is at most 1 and uses e_n^(-1/q). Defaults: safety 0.9, beta1 0.7,
 /// beta2 0.4, grow_max 5, shrink_min 0.2. Steps are clipped to [dt_min, dt_max]
-/// and to the next save time, which is then hit exactly.
+/// and to the next save time, which is then hit exactly; any other step ends on
+/// the tree's dyadic grid of spacing <= h/16 (brownian_tree::grid_below: between
+/// 15/16 h and h), where a query stops at the node's level instead of the leaves.
 ///
 /// Time-dependent callables: drift and diffusion are called with one time per
 /// call, so the active paths are grouped by equal times. A problem whose
