@@ -140,8 +140,8 @@ class brownian_tree {
   /// before t, as the double whose query stops at that level's node: a query there costs at
   /// most l splits below the root and is exact, where a time inside a leaf descends all
   /// depth() levels. (Returns t itself if the node's time rounds above t, or if the tree's
-  /// nodes are not exact, t1 - t0 >= 2^400.) For adaptive steps (adaptive.hpp), which end
-  /// their steps there.
+  /// nodes are not exact, t1 - t0 >= 2^400; any time is a valid query, only slower.) For
+  /// adaptive steps (adaptive.hpp), which end their steps there.
   double grid_below(double t, int l) const {
     if (!(t > t0_ && t < t1_) || !node_values_exact_) return t;
     l = std::clamp(l, 0, n_);
@@ -149,13 +149,8 @@ class brownian_tree {
     const int shift = n_ - l;
     const std::int64_t k = (leaf >> shift) << shift;  // the first leaf of the level-l interval holding t
     if (k == leaf && at == 0) return t;               // t is on the grid already
-    const auto on_node = [&](double c) {
-      if (c > t) return false;
-      const auto [lf, pos] = locate(c);
-      return lf == k && pos == 0;
-    };
-    const double c = node_time(k);
-    return on_node(c) ? c : t;
+    const double c = node_time(k);                    // (locate places it on node k)
+    return c <= t ? c : t;
   }
   S leaf_length() const { return S(leaf_h_); }
   S t0() const { return S(t0_); }
